@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { stackProbeWorkflowId, TASK_QUEUE } from '../domain/names';
+import type { stackProbeWorkflow } from '../workflows/probe';
+import { eventKey } from '../projections/runner';
+import { connectTemporalClient, createRedis } from './clients';
+import type { Config } from './config';
+import { InfraError, sleep } from './processes';
+
+/** Runs the stack probe end to end (workflow → activity → Kafka → projector → Redis); returns how long it took. */
+export async function runStackProbe(cfg: Config, timeoutMs = 60_000): Promise<{ ms: number; workflowId: string; eventId: string }> {
+  const started = Date.now();
+  const connection = await connectTemporalClient(cfg);
+  const redis = createRedis(cfg);
+  try {
+    const client = new Client({ connection, namespace: cfg.temporal.namespace });
+    const probeId = randomUUID();
+    const workflowId = stackProbeWorkflowId(probeId);
+    const { eventId } = await client.workflow.execute<typeof stackProbeWorkflow>('stackProbeWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [{ probeId }],
+      workflowExecutionTimeout: `${Math.ceil(timeoutMs / 1000)} seconds`,
+    });
+    while (Date.now() - started < timeoutMs) {
+      if ((await redis.exists(eventKey(eventId))) === 1) return { ms: Date.now() - started, workflowId, eventId };
+      await sleep(100);
+    }
+    throw new InfraError(`the probe event ${eventId} did not reach Redis within ${timeoutMs / 1000} s; is the projector running? (see its output)`);
+  } finally {
+    redis.disconnect();
+    await connection.close();
+  }
+}

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { cloudEventSchema } from '../../domain/cloudevent';
+import { stackProbeWorkflowId } from '../../domain/names';
+import { createKafkaPublisher, type EventPublisher } from '../../activities/publisher';
+import { connectTemporalClient, createKafka, createRedis } from '../../infra/clients';
+import type { Config } from '../../infra/config';
+import { toolPaths } from '../../infra/provision';
+import { createWorker, type RunningWorker } from '../../infra/worker';
+import { eventKey, startProjector, type Projector } from '../../projections/runner';
+import type { stackProbeWorkflow } from '../../workflows/probe';
+import { eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';
+
+const execFileAsync = promisify(execFile);
+
+describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
+  let cfg: Config;
+  let kafka: Kafka;
+  let redis: Redis;
+  let connection: Connection;
+  let client: Client;
+  let publisher: EventPublisher;
+  let running: RunningWorker;
+  let workerDone: Promise<void>;
+  let projector: Projector;
+  const topic = unique('test.stack-smoke');
+  const taskQueue = unique('test-stack-smoke');
+  const probeId = unique('probe');
+
+  beforeAll(async () => {
+    quietTemporalLogs();
+    cfg = testConfig();
+    kafka = createKafka(cfg);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    redis = createRedis(cfg);
+    connection = await connectTemporalClient(cfg);
+    client = new Client({ connection, namespace: cfg.temporal.namespace });
+    publisher = await createKafkaPublisher(kafka, topic);
+    running = await createWorker(cfg, { publisher, worker: { taskQueue, workflowBundle: await workflowBundle() } });
+    workerDone = running.worker.run();
+    projector = await startProjector({ kafka, redis, topic, groupId: unique('test-projector'), log: () => undefined });
+  });
+
+  afterAll(async () => {
+    await projector?.stop();
+    running?.worker.shutdown();
+    await workerDone;
+    await running?.close();
+    await publisher?.close();
+    await connection?.close();
+    redis?.disconnect();
+  });
+
+  test('a workflow runs an activity that publishes to Kafka, and the projector writes the event to Redis', async () => {
+    const { eventId } = await client.workflow.execute<typeof stackProbeWorkflow>('stackProbeWorkflow', {
+      taskQueue,
+      workflowId: stackProbeWorkflowId(probeId),
+      args: [{ probeId }],
+    });
+
+    const stored = await eventually(async () => (await redis.get(eventKey(eventId))) ?? undefined, 30_000, `event ${eventId} in Redis`);
+    const event = cloudEventSchema.parse(JSON.parse(stored));
+    expect(event).toMatchObject({
+      id: eventId,
+      type: 'partnerflow.stack.probed',
+      subject: `probe-${probeId}`,
+      sequence: 1,
+      data: { probeId },
+    });
+    expect(projector.stats.applied).toBeGreaterThanOrEqual(1);
+  });
+
+  test('the built temporal CLI lists the workflow the test started', async () => {
+    const workflowId = stackProbeWorkflowId(probeId);
+    const listed = await eventually(
+      async () => {
+        const { stdout } = await execFileAsync(toolPaths(cfg).temporalCli, [
+          'workflow',
+          'list',
+          '--address',
+          cfg.temporal.address,
+          '--namespace',
+          cfg.temporal.namespace,
+          '--query',
+          `WorkflowId = '${workflowId}'`,
+          '--output',
+          'json',
+        ]);
+        const rows = JSON.parse(stdout.trim() === '' ? '[]' : stdout) as Array<{ execution?: { workflowId?: string }; status?: string }>;
+        return rows.find((r) => r.execution?.workflowId === workflowId);
+      },
+      30_000,
+      `${workflowId} in temporal workflow list`,
+    );
+    expect(listed.status).toMatch(/COMPLETED/);
+  });
+});
