@@ -1,22 +1,10 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { toCloudEvent } from '../domain/cloudevent';
+import { cloudEventType, eventSchema, type Event } from '../domain/events';
 import type { EventPublisher } from './publisher';
 
 export interface ActivityDeps {
   publisher: EventPublisher;
-}
-
-/** What the lifecycle hands to the publishing activity: a domain event and the sequence it was recorded at. */
-export interface SequencedEvent {
-  sequence: number;
-  type: string;
-  version: number;
-  data: unknown;
-  metadata: { at: string } & Record<string, unknown>;
-}
-
-/** CloudEvents type of a domain event: `partnerflow.partnership.<event type>`. */
-export function cloudEventType(domainType: string): string {
-  return `partnerflow.partnership.${domainType.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
 }
 
 /** Activities close over injected dependencies; the worker builds them once from config. */
@@ -26,17 +14,22 @@ export function createActivities({ publisher }: ActivityDeps) {
      * Publishes a partnership's events in sequence order, keyed by partnership id. The CloudEvent id derives from
      * (partnership, sequence), so a retried attempt republishes the same ids and consumers drop the copies.
      */
-    async publishLifecycleEvents(input: { partnershipId: string; events: SequencedEvent[] }): Promise<{ ids: string[] }> {
-      const events = input.events.map((e) =>
-        toCloudEvent({
+    async publishLifecycleEvents(input: { partnershipId: string; events: Event[] }): Promise<{ ids: string[] }> {
+      const events = input.events.map((raw) => {
+        // Validated when produced, as when consumed: a bad event never reaches the log.
+        const e = eventSchema.parse(raw);
+        if (e.metadata.partnershipId !== input.partnershipId) {
+          throw ApplicationFailure.nonRetryable(`event ${e.type}#${e.metadata.sequence} belongs to ${e.metadata.partnershipId}, not ${input.partnershipId}`);
+        }
+        return toCloudEvent({
           type: cloudEventType(e.type),
           subject: input.partnershipId,
-          sequence: e.sequence,
-          time: e.metadata.at,
+          sequence: e.metadata.sequence,
+          time: e.metadata.occurredAt,
           version: e.version,
-          data: { type: e.type, version: e.version, data: e.data, metadata: e.metadata },
-        }),
-      );
+          data: e,
+        });
+      });
       await publisher.publish(events);
       return { ids: events.map((e) => e.id) };
     },

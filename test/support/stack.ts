@@ -3,6 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../infra/config';
 import { toolPaths } from '../../infra/provision';
+import { ensureSearchAttributes } from '../../infra/search-attributes';
 import { WORKFLOWS_PATH } from '../../infra/worker';
 
 let runtimeInstalled = false;
@@ -32,10 +33,12 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 /** The Java time-skipping test server that provisioning installed (the SDK cannot download one here). */
-export function createTimeSkippingEnv(cfg: Config = testConfig()): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+export async function createTimeSkippingEnv(cfg: Config = testConfig()): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: toolPaths(cfg).testServerScript } },
   });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { durationSchema } from './duration';
+import { addresseeRoleSchema, issueSeveritySchema, reviewCadenceSchema, slugSchema } from './policy/schema';
+import { actorSchema } from './roles';
+import { isoTimeSchema } from './time';
+
+/** A partnership id; the workflow id and every event's subject derive from it. */
+export const partnershipIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** A person, by the id the identity provider gives them. */
+export const personIdSchema = z.string().trim().min(1, 'name a person');
+
+/** Legal structure of the partnership (DOMAIN.md "Structure"). */
+export const structureSchema = z.enum(['contractual', 'equity', 'hybrid']);
+
+/** A score on the 1–5 scale used by screening and relationship health. */
+export const ratingSchema = z.number().int('scores are whole numbers from 1 to 5').min(1, 'scores run from 1 to 5').max(5, 'scores run from 1 to 5');
+
+/** The gates, in the order a partnership meets them. */
+export const gateIdSchema = z.enum(['screening', 'dd.preliminary', 'dd.detailed', 'dd.final', 'launch']);
+export type GateId = z.infer<typeof gateIdSchema>;
+
+/** A contract as agreed: its term, notice period and whether it renews itself at the end. */
+export const contractSchema = z
+  .object({
+    start: isoTimeSchema,
+    end: isoTimeSchema,
+    noticePeriod: durationSchema,
+    autoRenew: z.boolean(),
+    renewalTerm: durationSchema.optional(),
+  })
+  .refine((c) => Date.parse(c.end) > Date.parse(c.start), { message: 'the contract must end after it starts', path: ['end'] });
+export type Contract = z.infer<typeof contractSchema>;
+
+/** A contract as entered by a person: notice period and auto-renew may be left to the policy. */
+export const contractInputSchema = z
+  .object({
+    start: isoTimeSchema,
+    end: isoTimeSchema,
+    noticePeriod: durationSchema.optional(),
+    autoRenew: z.boolean().default(false),
+    renewalTerm: durationSchema.optional(),
+  })
+  .refine((c) => Date.parse(c.end) > Date.parse(c.start), { message: 'the contract must end after it starts', path: ['end'] });
+export type ContractInput = z.infer<typeof contractInputSchema>;
+
+/** KPI families (DOMAIN.md "KPI families"). */
+export const kpiFamilySchema = z.enum(['strategic', 'operational', 'financial', 'relationship']);
+
+/** A success metric with its target, defined at the launch gate. */
+export const kpiDefinitionSchema = z.object({
+  id: slugSchema,
+  name: z.string().trim().min(1),
+  family: kpiFamilySchema,
+  target: z.number().finite(),
+  unit: z.string().optional(),
+  direction: z.enum(['higher_is_better', 'lower_is_better']).default('higher_is_better'),
+});
+export type KpiDefinition = z.infer<typeof kpiDefinitionSchema>;
+
+/** A KPI and the latest value recorded for it. */
+export const kpiSchema = kpiDefinitionSchema.extend({
+  latest: z.object({ value: z.number().finite(), at: isoTimeSchema }).nullable(),
+});
+export type Kpi = z.infer<typeof kpiSchema>;
+
+/** Relationship-health dimensions, each rated 1–5 at reviews. */
+export const healthDimensionSchema = z.enum([
+  'trust_index',
+  'communication_effectiveness',
+  'conflict_resolution',
+  'stakeholder_satisfaction',
+  'long_term_viability',
+]);
+export type HealthDimension = z.infer<typeof healthDimensionSchema>;
+
+/** Relationship-health ratings; a review may rate only some dimensions. */
+export const healthRatingsSchema = z.partialRecord(healthDimensionSchema, ratingSchema);
+export type HealthRatings = z.infer<typeof healthRatingsSchema>;
+
+/** Risk categories (DOMAIN.md "Risk categories"). */
+export const riskCategorySchema = z.enum(['strategic', 'operational', 'relationship', 'financial', 'technical', 'regulatory']);
+/** Where a risk stands in its treatment. */
+export const riskStatusSchema = z.enum(['open', 'mitigating', 'accepted', 'closed']);
+
+/** One row of the risk register; its rating is likelihood × impact, each 1–5. */
+export const riskSchema = z.object({
+  id: z.string(),
+  title: z.string().trim().min(1),
+  category: riskCategorySchema,
+  likelihood: ratingSchema,
+  impact: ratingSchema,
+  owner: personIdSchema,
+  mitigation: z.array(z.string()),
+  status: riskStatusSchema,
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('finding'), findingId: z.string(), taskId: z.string().optional() }),
+    z.object({ kind: z.literal('manual') }),
+  ]),
+  raisedAt: isoTimeSchema,
+  updatedAt: isoTimeSchema,
+});
+export type Risk = z.infer<typeof riskSchema>;
+
+/** Kinds of task; each has a due date and an escalation ladder. */
+export const taskKindSchema = z.enum(['checklist', 'review', 'gate', 'issue', 'renewal_decision']);
+export type TaskKind = z.infer<typeof taskKindSchema>;
+
+/** The rungs of a ladder, in order. `reminder` is before due; the others are escalations. */
+export const ladderStepSchema = z.enum(['reminder', 'overdue', 'L1', 'L2', 'L3']);
+export type LadderStep = z.infer<typeof ladderStepSchema>;
+
+/** The escalations, i.e. the ladder steps that can be acknowledged. */
+export const escalationLevelSchema = z.enum(['overdue', 'L1', 'L2', 'L3']);
+export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
+
+/** Who a ladder step went to. */
+export const addresseeSchema = z.object({ role: addresseeRoleSchema, id: personIdSchema });
+export type Addressee = z.infer<typeof addresseeSchema>;
+
+/** A ladder step that has fired, with its acknowledgement once there is one. */
+export const firedStepSchema = z.object({
+  step: ladderStepSchema,
+  escalationId: z.string(),
+  at: isoTimeSchema,
+  firedAt: isoTimeSchema,
+  addressee: addresseeSchema,
+  acknowledgedAt: isoTimeSchema.optional(),
+  acknowledgedBy: actorSchema.optional(),
+});
+export type FiredStep = z.infer<typeof firedStepSchema>;
+
+/** Where a task's ladder stands: planned from `since` against the task's due date; reset when the deadline moves. */
+export const ladderSchema = z.object({
+  since: isoTimeSchema,
+  round: z.number().int().nonnegative(),
+  fired: z.array(firedStepSchema),
+});
+export type Ladder = z.infer<typeof ladderSchema>;
+
+/** A review period: the review of `[periodStart, periodEnd)` opens at `periodEnd`. */
+export const reviewRefSchema = z.object({ cadence: reviewCadenceSchema, periodStart: isoTimeSchema, periodEnd: isoTimeSchema });
+
+/** Which checklist an item belongs to: a due-diligence phase, the launch, or the exit wind-down. */
+export const checklistScopeSchema = z.enum(['dd.preliminary', 'dd.detailed', 'dd.final', 'launch', 'exit']);
+export type ChecklistScope = z.infer<typeof checklistScopeSchema>;
+
+/** What a task opens with; the rest of its state follows from its events. */
+export const taskSpecSchema = z.object({
+  id: z.string().min(1),
+  kind: taskKindSchema,
+  title: z.string().min(1),
+  owner: personIdSchema,
+  legal: z.boolean(),
+  dueAt: isoTimeSchema,
+  reminderLead: durationSchema,
+  gate: gateIdSchema.optional(),
+  scope: checklistScopeSchema.optional(),
+  itemId: z.string().optional(),
+  review: reviewRefSchema.optional(),
+  severity: issueSeveritySchema.optional(),
+});
+export type TaskSpec = z.infer<typeof taskSpecSchema>;
+
+/** A task with its status and ladder. */
+export const taskSchema = taskSpecSchema.extend({
+  status: z.enum(['open', 'done', 'cancelled']),
+  openedAt: isoTimeSchema,
+  closedAt: isoTimeSchema.optional(),
+  ladder: ladderSchema,
+});
+export type Task = z.infer<typeof taskSchema>;

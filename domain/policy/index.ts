@@ -1,0 +1,3 @@
+export * from './schema';
+export * from './default-policy';
+export * from './resolve';
