@@ -9,6 +9,7 @@ export const people = {
   exec: { id: 'erin.sponsor', role: 'exec' } as Actor,
   legal: { id: 'lee.legal', role: 'legal' } as Actor,
   owner: { id: 'olga.owner', role: 'owner' } as Actor,
+  viewer: { id: 'vic.viewer', role: 'viewer' } as Actor,
 };
 
 type Registered = Extract<LifecycleView, { partnershipId: string }>;

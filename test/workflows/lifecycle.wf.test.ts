@@ -162,6 +162,7 @@ describe('the partnership lifecycle on the time-skipping server', () => {
     expect(final.stage).toBe('rejected');
     expect(final.rejected).toMatchObject({ gate, rationale: 'does not meet the bar' });
     expect(publisher.domainEvents(id).at(-1)?.type).toBe('PartnershipRejected');
+    await maybeRecordHistory(`rejected-at-${gate}`, id);
   });
 
   test('an invalid command is refused with its reason, records no event and no update in history', async () => {
@@ -186,6 +187,7 @@ describe('the partnership lifecycle on the time-skipping server', () => {
     );
     // Two accepted updates (score, gate), each accepted and completed: nothing from the four refusals.
     expect(updateEvents).toHaveLength(4);
+    await maybeRecordHistory('refused-commands', id);
   });
 
   test('a partnership lives through all five stages, renews twice and exits over several simulated years', async () => {
@@ -231,6 +233,7 @@ describe('the partnership lifecycle on the time-skipping server', () => {
     expect(events.at(-1)?.type).toBe('PartnershipExited');
     const years = (Date.parse(final.updatedAt) - Date.parse(final.registeredAt)) / (365 * DAY);
     expect(years).toBeGreaterThan(2.5);
+    await maybeRecordHistory('full-life-two-renewals-exit', id);
   });
 
   test('history stays bounded through five simulated years of monthly reviews (continue-as-new)', async () => {
