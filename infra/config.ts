@@ -72,6 +72,7 @@ const envSchema = z.object({
   PARTNERFLOW_CACHE_DIR: optionalText,
   PARTNERFLOW_DATA_DIR: optionalText,
   PARTNERFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  PARTNERFLOW_POLICY_FILE: optionalText,
 });
 
 export interface TemporalConfig {
@@ -114,6 +115,8 @@ export interface Config {
   /** Runtime data and logs of the local stack, inside the clone. */
   dataDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The lifecycle policy (JSON or YAML) pinned to partnerships registered from now on; the built-in default when unset. */
+  policyFile?: string;
 }
 
 function safeUrl(v: string): URL | undefined {
@@ -241,5 +244,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.resolve(e.PARTNERFLOW_CACHE_DIR ?? defaultCacheDir(env)),
     dataDir: path.resolve(root, e.PARTNERFLOW_DATA_DIR ?? '.data'),
     logLevel: e.PARTNERFLOW_LOG_LEVEL,
+    policyFile: e.PARTNERFLOW_POLICY_FILE === undefined ? undefined : path.resolve(e.PARTNERFLOW_POLICY_FILE),
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { partnershipWorkflowId, TASK_QUEUE } from '../domain/names';
+import type { Policy } from '../domain/policy';
 import type { Actor } from '../domain/roles';
 import type { partnershipLifecycleWorkflow } from '../workflows/lifecycle';
 import { commandUpdates, partnershipStateQuery, type CommandResult, type LifecycleView, type OperatorCommand, type OperatorCommandType } from '../workflows/messages';
@@ -27,6 +28,8 @@ export class LifecycleClient {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string = TASK_QUEUE,
+    /** The policy in force, pinned to partnerships registered without one of their own. */
+    private readonly policy?: Policy,
   ) {}
 
   handle(partnershipId: string): WorkflowHandle {
@@ -39,7 +42,12 @@ export class LifecycleClient {
       return await this.client.workflow.start<typeof partnershipLifecycleWorkflow>('partnershipLifecycleWorkflow', {
         taskQueue: this.taskQueue,
         workflowId: partnershipWorkflowId(registration.partnershipId),
-        args: [{ partnershipId: registration.partnershipId, registration: { data: registration, actor } }],
+        args: [
+          {
+            partnershipId: registration.partnershipId,
+            registration: { data: registration.policy === undefined && this.policy !== undefined ? { ...registration, policy: this.policy } : registration, actor },
+          },
+        ],
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -105,6 +105,13 @@ export async function partnershipLifecycleWorkflow(input: LifecycleInput): Promi
     }
   }
 
+  // Registration comes before any handler: setHandler runs updates that arrived with the first task at once.
+  if (input.registration !== undefined) {
+    apply(toCommand({ type: 'RegisterPartnership', ...input.registration }));
+  } else if (input.carried === undefined) {
+    throw ApplicationFailure.nonRetryable('a lifecycle starts with a registration or carries over a previous run', 'invalid_command');
+  }
+
   setHandler(partnershipStateQuery, () => view(state));
 
   for (const type of OPERATOR_COMMAND_TYPES) {
@@ -129,12 +136,6 @@ export async function partnershipLifecycleWorkflow(input: LifecycleInput): Promi
         },
       },
     );
-  }
-
-  if (input.registration !== undefined) {
-    apply(toCommand({ type: 'RegisterPartnership', ...input.registration }));
-  } else if (input.carried === undefined) {
-    throw ApplicationFailure.nonRetryable('a lifecycle starts with a registration or carries over a previous run', 'invalid_command');
   }
 
   for (;;) {

@@ -1,4 +1,7 @@
-import { Client, type Connection } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, type Connection } from '@temporalio/client';
+import { partnershipWorkflowId } from '../../domain/names';
+import type { partnershipLifecycleWorkflow } from '../../workflows/lifecycle';
+import { commandUpdates } from '../../workflows/messages';
 import type { Kafka } from 'kafkajs';
 import { createKafkaPublisher, type EventPublisher } from '../../activities/publisher';
 import { cloudEventSchema, type CloudEvent } from '../../domain/cloudevent';
@@ -101,6 +104,23 @@ describe('lifecycle events on the real Temporal dev server and Kafka', () => {
     // Per-partnership order on the log: the first copy of each sequence arrives in sequence order.
     const firstSeen = mine.filter((e, i) => mine.findIndex((x) => x.id === e.id) === i).map((e) => e.sequence);
     expect(firstSeen).toEqual(sequences);
+  });
+
+  test('a command delivered with the very first workflow task sees the registration (update-with-start)', async () => {
+    const id = unique('first-task');
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof partnershipLifecycleWorkflow>('partnershipLifecycleWorkflow', {
+      workflowId: partnershipWorkflowId(id),
+      taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [{ partnershipId: id, registration: { data: registrationData(id, compressedPolicy), actor: people.ops } }],
+    });
+    const scores = { 'strategic-fit': 4, 'market-impact': 4, 'technical-compatibility': 4, 'financial-value': 4, risk: 4 };
+    const result = await client.workflow.executeUpdateWithStart(commandUpdates.SubmitScreeningScore, {
+      args: [{ type: 'SubmitScreeningScore', data: { evaluator: people.exec.id, scores }, actor: people.exec }],
+      startWorkflowOperation,
+    });
+    expect(result.events.map((e) => e.type)).toContain('ScreeningScoreSubmitted');
+    expect(registered(result.state).screening.composite).toBe(4);
   });
 
   test('a refused command leaves no trace at all in the history of a real Temporal server', async () => {
