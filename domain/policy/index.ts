@@ -1,3 +1,4 @@
 export * from './schema';
 export * from './default-policy';
 export * from './resolve';
+export * from './compressed-policy';

@@ -3,13 +3,13 @@ import { partnershipWorkflowId } from '../../domain/names';
 import type { partnershipLifecycleWorkflow } from '../../workflows/lifecycle';
 import { commandUpdates } from '../../workflows/messages';
 import type { Kafka } from 'kafkajs';
+import { compressedPolicy } from '../../domain/policy';
 import { createKafkaPublisher, type EventPublisher } from '../../activities/publisher';
 import { cloudEventSchema, type CloudEvent } from '../../domain/cloudevent';
 import { connectTemporalClient, createKafka } from '../../infra/clients';
 import type { Config } from '../../infra/config';
 import { createWorker, type RunningWorker } from '../../infra/worker';
 import { CommandRefused, LifecycleClient } from '../../services/lifecycle-client';
-import { compressedPolicy } from '../unit/domain/fixtures';
 import { driveTo, people, registered, registrationData } from '../support/lifecycle';
 import { eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';
 

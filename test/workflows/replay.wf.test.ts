@@ -28,7 +28,7 @@ describe('recorded lifecycle histories', () => {
   test.each(files)('%s replays deterministically', async (file) => {
     quietTemporalLogs();
     // Recorded with JSON.stringify of the History message, so fromObject reads it back.
-    const history = temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
+    const history = temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')) as Record<string, unknown>);
     const workflowId = path.basename(file, '.json');
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId, history }])) {
