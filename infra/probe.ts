@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { stackProbeWorkflowId, TASK_QUEUE } from '../domain/names';
 import type { stackProbeWorkflow } from '../workflows/probe';
-import { eventKey } from '../projections/runner';
+import { readProbeEvent } from '../projections/probe';
+import { ReadModelReader } from '../projections/runner';
 import { connectTemporalClient, createRedis } from './clients';
 import type { Config } from './config';
 import { InfraError, sleep } from './processes';
@@ -22,8 +23,9 @@ export async function runStackProbe(cfg: Config, timeoutMs = 60_000): Promise<{ 
       args: [{ probeId }],
       workflowExecutionTimeout: `${Math.ceil(timeoutMs / 1000)} seconds`,
     });
+    const reader = new ReadModelReader(redis);
     while (Date.now() - started < timeoutMs) {
-      if ((await redis.exists(eventKey(eventId))) === 1) return { ms: Date.now() - started, workflowId, eventId };
+      if ((await readProbeEvent(reader, eventId)) !== null) return { ms: Date.now() - started, workflowId, eventId };
       await sleep(100);
     }
     throw new InfraError(`the probe event ${eventId} did not reach Redis within ${timeoutMs / 1000} s; is the projector running? (see its output)`);

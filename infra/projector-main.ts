@@ -2,17 +2,29 @@ import { createKafka, createRedis } from './clients';
 import { loadConfig } from './config';
 import { runMain, untilSignal } from './entry';
 import { ensureTopics } from './topics';
+import { READ_MODELS } from '../projections';
 import { startProjector } from '../projections/runner';
 
-/** Process entry point: the projection worker (Kafka → Redis). */
+const METRICS_LOG_MS = 60_000;
+
+/** Process entry point: the projection worker (Kafka → Redis read models). */
 runMain(async () => {
   const cfg = loadConfig();
   const kafka = createKafka(cfg);
   await ensureTopics(kafka, cfg);
   const redis = createRedis(cfg);
-  const projector = await startProjector({ kafka, redis });
-  process.stdout.write(`projector consuming ${cfg.kafka.brokers.join(',')} into ${cfg.redis.url.replace(/\/\/[^@]*@/, '//***@')}\n`);
-  await untilSignal();
+  const projector = await startProjector({ kafka, redis, projections: READ_MODELS });
+  process.stdout.write(
+    `projector keeping ${READ_MODELS.map((m) => m.name).join(', ')} from ${cfg.kafka.brokers.join(',')} in ${cfg.redis.url.replace(/\/\/[^@]*@/, '//***@')}\n`,
+  );
+  const timer = setInterval(() => {
+    const m = projector.metrics();
+    process.stdout.write(`projector: ${m.consumed} consumed, ${m.rate.toFixed(0)}/s, lag ${m.totalLag}, dead-lettered ${m.deadLetteredTotal}\n`);
+  }, METRICS_LOG_MS);
+  timer.unref();
+  const signal = await untilSignal();
+  process.stdout.write(`projector: ${signal}, finishing the batch in hand\n`);
+  clearInterval(timer);
   await projector.stop();
   redis.disconnect();
 });

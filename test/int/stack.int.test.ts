@@ -10,7 +10,9 @@ import { connectTemporalClient, createKafka, createRedis } from '../../infra/cli
 import type { Config } from '../../infra/config';
 import { toolPaths } from '../../infra/provision';
 import { createWorker, type RunningWorker } from '../../infra/worker';
-import { eventKey, startProjector, type Projector } from '../../projections/runner';
+import { READ_MODELS } from '../../projections';
+import { readProbeEvent } from '../../projections/probe';
+import { ReadModelReader, startProjector, type Projector } from '../../projections/runner';
 import type { stackProbeWorkflow } from '../../workflows/probe';
 import { eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';
 
@@ -44,7 +46,7 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     publisher = await createKafkaPublisher(kafka, topic);
     running = await createWorker(cfg, { publisher, worker: { taskQueue, workflowBundle: await workflowBundle() } });
     workerDone = running.worker.run();
-    projector = await startProjector({ kafka, redis, topic, groupId: unique('test-projector'), log: () => undefined });
+    projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic, groupId: unique('test-projector'), log: () => undefined });
   });
 
   afterAll(async () => {
@@ -64,8 +66,9 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
       args: [{ probeId }],
     });
 
-    const stored = await eventually(async () => (await redis.get(eventKey(eventId))) ?? undefined, 30_000, `event ${eventId} in Redis`);
-    const event = cloudEventSchema.parse(JSON.parse(stored));
+    const reader = new ReadModelReader(redis);
+    const stored = await eventually(async () => (await readProbeEvent(reader, eventId)) ?? undefined, 30_000, `event ${eventId} in Redis`);
+    const event = cloudEventSchema.parse(stored);
     expect(event).toMatchObject({
       id: eventId,
       type: 'partnerflow.stack.probed',
@@ -73,7 +76,7 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
       sequence: 1,
       data: { probeId },
     });
-    expect(projector.stats.applied).toBeGreaterThanOrEqual(1);
+    expect(projector.metrics().models.probe?.applied).toBeGreaterThanOrEqual(1);
   });
 
   test('the built temporal CLI lists the workflow the test started', async () => {

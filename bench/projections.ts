@@ -1,0 +1,202 @@
+import { parseArgs } from 'node:util';
+import type { Redis } from 'ioredis';
+import type { Admin, Kafka } from 'kafkajs';
+import { toCloudEvent } from '../domain/cloudevent';
+import { createKafka, createRedis } from '../infra/clients';
+import { loadConfig } from '../infra/config';
+import { runMain } from '../infra/entry';
+import { READ_MODELS } from '../projections';
+import { LIFECYCLE_EVENT_VERSIONS, lifecycleCloudEventType } from '../projections/catalog';
+import { progressReporter } from '../projections/progress';
+import { rebuild, startProjector } from '../projections/runner';
+import { escapeGlob, unlinkMatching } from '../projections/runner/store';
+
+/*
+ * npm run bench:projections [-- --events 1000000 --subjects 10000 --partitions 6 --keep]
+ * (or BENCH_EVENTS / BENCH_SUBJECTS / BENCH_PARTITIONS). One synthetic topic of ~500-byte lifecycle CloudEvents;
+ * prints the raw kafkajs consume rate, the projector's rate over the same topic and its ratio, and a rebuild of the
+ * whole topic into an empty namespace. Figures only: nothing is asserted.
+ */
+
+const TYPES = Object.keys(LIFECYCLE_EVENT_VERSIONS);
+const TARGET_BYTES = 500;
+
+function syntheticEvent(subject: number, sequence: number): string {
+  const type = sequence === 1 ? 'PartnershipRegistered' : (TYPES[(subject + sequence) % TYPES.length] as string);
+  const version = LIFECYCLE_EVENT_VERSIONS[type] as number;
+  const partnershipId = `bench-p-${String(subject).padStart(6, '0')}`;
+  const at = new Date(Date.UTC(2025, 0, 1) + sequence * 3_600_000 + subject * 1000).toISOString();
+  const build = (padding: string) =>
+    JSON.stringify(
+      toCloudEvent({
+        type: lifecycleCloudEventType(type),
+        subject: partnershipId,
+        sequence,
+        time: at,
+        version,
+        data: {
+          type,
+          version,
+          data: { taskId: `task-${sequence}`, owner: `person-${subject % 97}`, dueAt: at, note: padding },
+          metadata: { partnershipId, sequence, occurredAt: at, actor: { id: `person-${sequence % 13}`, role: sequence % 3 === 0 ? 'ops' : 'owner' } },
+        },
+      }),
+    );
+  const bare = build('');
+  return bare.length >= TARGET_BYTES ? bare : build('x'.repeat(TARGET_BYTES - bare.length));
+}
+
+async function produce(kafka: Kafka, topic: string, events: number, subjects: number): Promise<{ ms: number; bytes: number }> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const started = Date.now();
+  const perSubject = Math.ceil(events / subjects);
+  const chunk = 4000;
+  let bytes = 0;
+  let sent = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  const progress = progressReporter(process.stderr);
+  try {
+    // Round-robin over subjects keeps every subject's sequence gapless and in order within its partition.
+    for (let seq = 1; seq <= perSubject && sent < events; seq += 1) {
+      for (let s = 0; s < subjects && sent < events; s += chunk) {
+        const messages = [];
+        for (let i = s; i < Math.min(s + chunk, subjects) && sent < events; i += 1, sent += 1) {
+          const value = syntheticEvent(i, seq);
+          bytes += value.length;
+          messages.push({ key: `bench-p-${String(i).padStart(6, '0')}`, value });
+        }
+        const send = producer.send({ topic, acks: 1, messages });
+        inFlight.add(send);
+        void send.finally(() => inFlight.delete(send));
+        if (inFlight.size >= 4) await Promise.race(inFlight);
+        const ms = Date.now() - started;
+        progress.update({ done: sent, total: events, lag: events - sent, rate: (sent / Math.max(1, ms)) * 1000, elapsedMs: ms, phase: 'replaying' });
+      }
+      // A barrier between rounds: a subject's next event never overtakes this one.
+      await Promise.all(inFlight);
+    }
+    await Promise.all(inFlight);
+    progress.finish();
+  } finally {
+    await producer.disconnect();
+  }
+  return { ms: Date.now() - started, bytes };
+}
+
+/** Consumes the whole topic with a no-op batch handler; times first batch to last. */
+async function rawConsume(kafka: Kafka, admin: Admin, topic: string, events: number, groupId: string): Promise<number> {
+  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, maxWaitTimeInMs: 200 });
+  let count = 0;
+  let first = 0;
+  let firstCount = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 3,
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      const last = batch.messages[batch.messages.length - 1];
+      if (last === undefined) return;
+      if (first === 0) {
+        first = Date.now();
+        firstCount = batch.messages.length;
+      }
+      count += batch.messages.length;
+      resolveOffset(last.offset);
+      await heartbeat();
+      if (count >= events) done();
+    },
+  });
+  await finished;
+  const ms = Date.now() - first;
+  await consumer.disconnect();
+  await admin.deleteGroups([groupId]).catch(() => undefined);
+  return ((count - firstCount) / Math.max(1, ms)) * 1000;
+}
+
+/** Runs the projector over the whole topic; times first batch to last, like the raw consumer. */
+async function projectorConsume(kafka: Kafka, redis: Redis, admin: Admin, topic: string, dlq: string, events: number, groupId: string, prefix: string): Promise<number> {
+  const projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic, deadLetterTopic: dlq, groupId, keyPrefix: prefix, log: () => undefined });
+  let first = 0;
+  let firstCount = 0;
+  for (;;) {
+    const m = projector.metrics();
+    if (first === 0 && m.consumed > 0) {
+      first = Date.now();
+      firstCount = m.consumed;
+    }
+    if (m.consumed >= events) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const ms = Date.now() - first;
+  const m = projector.metrics();
+  await projector.stop();
+  await admin.deleteGroups([groupId]).catch(() => undefined);
+  if (m.deadLetteredTotal > 0) throw new Error(`the projector dead-lettered ${m.deadLetteredTotal} synthetic events: the bench data is wrong`);
+  return ((m.consumed - firstCount) / Math.max(1, ms)) * 1000;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+runMain(async () => {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string' },
+      subjects: { type: 'string' },
+      partitions: { type: 'string' },
+      keep: { type: 'boolean' },
+    },
+  });
+  const cfg = loadConfig();
+  const events = Number(values.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
+  const subjects = Number(values.subjects ?? process.env.BENCH_SUBJECTS ?? 10_000);
+  const partitions = Number(values.partitions ?? process.env.BENCH_PARTITIONS ?? cfg.kafka.partitions);
+  if (![events, subjects, partitions].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--events, --subjects and --partitions take positive integers');
+
+  const id = `${Date.now().toString(36)}`;
+  const topic = `bench.projections.${id}`;
+  const dlq = `${topic}.dlq`;
+  const prefix = `pf-bench-${id}`;
+  const kafka = createKafka(cfg);
+  const redis = createRedis(cfg);
+  const admin = kafka.admin();
+  await admin.connect();
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: partitions, replicationFactor: 1 },
+        { topic: dlq, numPartitions: 1, replicationFactor: 1 },
+      ],
+    });
+    out(`bench: ${fmt(events)} events over ${fmt(subjects)} partnerships on ${topic} (${partitions} partitions); Redis ${cfg.redis.url}`);
+
+    const produced = await produce(kafka, topic, events, subjects);
+    out(`  produced             ${fmt((events / produced.ms) * 1000)} events/s, ${Math.round(produced.bytes / events)} bytes/event average`);
+
+    const raw = await rawConsume(kafka, admin, topic, events, `bench-raw-${id}`);
+    out(`  raw kafkajs consume  ${fmt(raw)} events/s (no-op eachBatch)`);
+
+    const projected = await projectorConsume(kafka, redis, admin, topic, dlq, events, `bench-projector-${id}`, `${prefix}-live`);
+    out(`  projector            ${fmt(projected)} events/s (${READ_MODELS.map((m) => m.name).join(' + ')}), ${(projected / raw).toFixed(2)} × raw (goal ≥ 0.7)`);
+    await unlinkMatching(redis, `${escapeGlob(`${prefix}-live`)}:*`);
+
+    const reporter = progressReporter(process.stderr);
+    const result = await rebuild({ kafka, redis, projections: READ_MODELS, topic, keyPrefix: `${prefix}-rebuild`, onProgress: (p) => reporter.update(p), log: () => undefined });
+    reporter.finish();
+    out(`  rebuild              ${fmt((result.events / result.ms) * 1000)} events/s (${fmt(result.events)} events in ${(result.ms / 1000).toFixed(1)} s into an empty namespace; goal ≥ 50,000)`);
+    const used = await redis.info('memory');
+    out(`  redis used_memory    ${/used_memory_human:(\S+)/.exec(used)?.[1] ?? '?'} after the rebuild`);
+  } finally {
+    if (!values.keep) {
+      await unlinkMatching(redis, `${escapeGlob(prefix)}*`);
+      await admin.deleteTopics({ topics: [topic, dlq] }).catch(() => undefined);
+    }
+    await admin.disconnect();
+    redis.disconnect();
+  }
+});

@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import type { CloudEvent } from '../../domain/cloudevent';
+
+/**
+ * One event type the projections understand: its CloudEvents `type`, the newest version this code reads, the stream
+ * whose gapless per-subject `sequence` it carries, and the schema the CloudEvent must also pass once its envelope is
+ * known good (it checks, it does not transform: a transforming validator is the runner's `validate`).
+ */
+export interface EventTypeSpec {
+  readonly type: string;
+  readonly maxVersion: number;
+  /** Subjects of one stream share one sequence: every event of the stream advances it, handled or not. */
+  readonly stream: string;
+  readonly schema: z.ZodType;
+}
+
+/**
+ * A write derived from a fold, to a key of the read model's namespace (`ix:<key>`): cross-subject indexes (sets,
+ * sorted sets, hashes) and append-only per-subject lists. Applied in the same atomic step as the doc and sequence.
+ */
+export type IndexOp =
+  | { op: 'zadd'; key: string; score: number; member: string }
+  | { op: 'zrem'; key: string; member: string }
+  | { op: 'sadd'; key: string; member: string }
+  | { op: 'srem'; key: string; member: string }
+  | { op: 'hset'; key: string; field: string; value: string }
+  | { op: 'hdel'; key: string; field: string }
+  | { op: 'hincrby'; key: string; field: string; by: number }
+  | { op: 'rpush'; key: string; value: string }
+  | { op: 'del'; key: string };
+
+/**
+ * A read model: a pure fold of one subject's events into a doc, the index writes derived from each step, and the
+ * event types it handles. The runner gives it every event of its streams exactly once and in sequence order.
+ */
+export interface Projection<Doc = unknown> {
+  /** Key segment and CLI name, e.g. `timeline`. */
+  readonly name: string;
+  readonly events: readonly EventTypeSpec[];
+  /** `(doc | null, event) → doc | null`; `null` deletes the doc. Must not mutate `doc`. */
+  fold(doc: Doc | null, event: CloudEvent): Doc | null;
+  /** Index writes implied by one step of the fold; pure like `fold`. */
+  index?(before: Doc | null, after: Doc | null, event: CloudEvent): readonly IndexOp[];
+}
+
+/** A projection with its handled types and streams resolved once. */
+export interface CompiledProjection {
+  readonly projection: Projection;
+  readonly name: string;
+  readonly handles: ReadonlySet<string>;
+  readonly streams: ReadonlySet<string>;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+/** Checks a projection's name and resolves its handled types and streams. */
+export function compileProjection<Doc>(projection: Projection<Doc>): CompiledProjection {
+  if (!NAME.test(projection.name)) throw new Error(`read model name "${projection.name}" must match ${String(NAME)}`);
+  if (projection.events.length === 0) throw new Error(`read model "${projection.name}" handles no event types`);
+  return {
+    projection: projection,
+    name: projection.name,
+    handles: new Set(projection.events.map((e) => e.type)),
+    streams: new Set(projection.events.map((e) => e.stream)),
+  };
+}
+
+/** Every event type the given projections know, by CloudEvents type; two projections must agree on a type's spec. */
+export function catalogOf(projections: readonly Projection[]): ReadonlyMap<string, EventTypeSpec> {
+  const catalog = new Map<string, EventTypeSpec>();
+  for (const p of projections) {
+    for (const spec of p.events) {
+      const known = catalog.get(spec.type);
+      if (known && (known.maxVersion !== spec.maxVersion || known.stream !== spec.stream || known.schema !== spec.schema)) {
+        throw new Error(`read model "${p.name}" declares ${spec.type} differently from another read model; share one spec`);
+      }
+      catalog.set(spec.type, spec);
+    }
+  }
+  return catalog;
+}

@@ -1,0 +1,69 @@
+import type { Redis } from 'ioredis';
+import { REDIS_PREFIX } from '../../domain/names';
+import { modelRoot } from './keys';
+import { withScripts, type ScriptedRedis } from './scripts';
+
+/** Read-only commands a query may run against a read model. */
+export type ReadCommandName =
+  | 'GET'
+  | 'HGET'
+  | 'HMGET'
+  | 'HGETALL'
+  | 'HLEN'
+  | 'HKEYS'
+  | 'EXISTS'
+  | 'TYPE'
+  | 'LRANGE'
+  | 'LLEN'
+  | 'LINDEX'
+  | 'SMEMBERS'
+  | 'SCARD'
+  | 'SISMEMBER'
+  | 'ZRANGE'
+  | 'ZREVRANGE'
+  | 'ZRANGEBYSCORE'
+  | 'ZREVRANGEBYSCORE'
+  | 'ZCARD'
+  | 'ZSCORE'
+  | 'ZCOUNT'
+  | 'ZRANK';
+
+/** One command of a query; `key` is relative to the generation (see `docKey`, `indexKey`). */
+export interface ReadCommand {
+  command: ReadCommandName;
+  key: string;
+  args?: ReadonlyArray<string | number>;
+}
+
+/** What a query read: the generation it read from (null before the model's first generation) and each reply. */
+export interface ReadResult {
+  generation: string | null;
+  replies: unknown[];
+}
+
+/**
+ * Reads read models for queries. All commands of one `read` run in one script that first resolves the `current`
+ * pointer, so a query sees one whole generation even while a rebuild switches over and drops the old one.
+ */
+export class ReadModelReader {
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    readonly prefix: string = REDIS_PREFIX,
+  ) {
+    this.redis = withScripts(redis);
+  }
+
+  /** Runs the commands against the model's current generation, or against `generation` if given. */
+  async read(model: string, commands: readonly ReadCommand[], generation?: string): Promise<ReadResult> {
+    const args: string[] = [modelRoot(model, this.prefix), generation ?? ''];
+    for (const c of commands) {
+      const extra = (c.args ?? []).map(String);
+      args.push(c.command, String(extra.length), c.key, ...extra);
+    }
+    const reply = (await this.redis.pfRead(args)) as unknown[];
+    const gen = String(reply[0]);
+    return { generation: gen === '' ? null : gen, replies: gen === '' ? commands.map(() => null) : reply.slice(1) };
+  }
+}

@@ -1,0 +1,262 @@
+import type { Redis } from 'ioredis';
+import type { CloudEvent } from '../../domain/cloudevent';
+import { REDIS_PREFIX } from '../../domain/names';
+import type { GapRecord, SubjectChange, SubjectState } from './fold';
+import { ProjectionError } from './errors';
+import { modelRoot } from './keys';
+import type { IndexOp } from './projection';
+import { withScripts, type ScriptedPipeline, type ScriptedRedis } from './scripts';
+
+/** Which generation a write or read goes to: whatever `current` points at, or one named generation (a rebuild). */
+export type Target = { kind: 'current' } | { kind: 'generation'; generation: string };
+
+/** The outcome of applying one fold pass. */
+export type ApplyResult =
+  | { status: 'ok'; generation: string }
+  /** Another writer changed these subjects since they were read: read them again and fold again. */
+  | { status: 'conflict'; subjects: string[] }
+  /** `current` moved to another generation (a rebuild switched over): everything read before is stale. */
+  | { status: 'moved'; generation: string };
+
+/** One fold pass to write: its changes, and the next offset of each partition it covers (`topic:partition` → offset). */
+export interface ApplyRequest {
+  model: string;
+  target: Target;
+  /** The generation the pass folded against (checked when the target is `current`). */
+  expectGeneration: string;
+  changes: readonly SubjectChange[];
+  offsets: ReadonlyArray<readonly [string, string]>;
+}
+
+const RPUSH_CHUNK = 500;
+
+/** Redis access of the runner and the rebuild: every call one script, atomic; batches pipelined. */
+export class ReadModelStore {
+  readonly redis: ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    readonly prefix: string = REDIS_PREFIX,
+  ) {
+    this.redis = withScripts(redis);
+  }
+
+  root(model: string): string {
+    return modelRoot(model, this.prefix);
+  }
+
+  /** The generation `current` points at, created if the model has none yet. */
+  async ensureCurrent(model: string): Promise<string> {
+    return String(await this.redis.pfEnsureCurrent(this.root(model)));
+  }
+
+  /** The generation `current` points at, or null. */
+  async current(model: string): Promise<string | null> {
+    return this.redis.get(`${this.root(model)}current`);
+  }
+
+  /** Reads the state of the given subjects; `generation` is '' when the target is `current` and there is none. */
+  async load(model: string, target: Target, subjects: readonly string[]): Promise<{ generation: string; states: Map<string, SubjectState> }> {
+    const reply = (await this.redis.pfLoad(this.root(model), targetArg(target), [...subjects])) as unknown[];
+    const generation = String(reply[0]);
+    const states = new Map<string, SubjectState>();
+    subjects.forEach((subject, i) => {
+      const at = 1 + i * 4;
+      const token = reply[at] as string | null;
+      const doc = reply[at + 1] as string | null;
+      const gap = reply[at + 2] as string | null;
+      const heldFlat = (reply[at + 3] ?? []) as string[];
+      const held = new Map<number, CloudEvent>();
+      for (let h = 0; h + 1 < heldFlat.length; h += 2) held.set(Number(heldFlat[h]), JSON.parse(heldFlat[h + 1] as string) as CloudEvent);
+      states.set(subject, {
+        seq: token === null ? 0 : parseInt(token, 10),
+        doc: doc === null ? null : (JSON.parse(doc) as unknown),
+        held,
+        gap: gap === null ? null : (JSON.parse(gap) as GapRecord),
+      });
+    });
+    return { generation, states };
+  }
+
+  /** Applies fold passes in one pipelined round trip; each pass is one atomic script call. */
+  async apply(requests: readonly ApplyRequest[]): Promise<ApplyResult[]> {
+    if (requests.length === 0) return [];
+    const pipeline = this.redis.pipeline() as ScriptedPipeline;
+    // One array argument (ioredis flattens it): a batch can have more arguments than a spread call allows.
+    for (const r of requests) pipeline.pfApply(this.root(r.model), targetArg(r.target), r.expectGeneration, applyArgs(r));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, reply]) => {
+      if (err) throw err;
+      const [status, detail] = reply as [string, unknown];
+      if (status === 'ok') return { status: 'ok', generation: String(detail) };
+      if (status === 'moved') return { status: 'moved', generation: String(detail) };
+      if (status === 'conflict') return { status: 'conflict', subjects: (detail as string[]).map(String) };
+      throw new Error(`unexpected reply from the apply script: ${JSON.stringify(reply)}`);
+    });
+  }
+
+  /** Starts a rebuild: a fresh generation and the model's rebuild lease, or an error naming the rebuild in progress. */
+  async beginBuild(model: string, leaseMs: number): Promise<string> {
+    const [status, generation] = (await this.redis.pfBeginBuild(this.root(model), String(leaseMs))) as [string, string];
+    if (status !== 'ok') {
+      throw new ProjectionError(
+        `a rebuild of read model "${model}" (generation ${generation}) is already running; wait for it, or for its lease (${leaseMs / 1000} s) to lapse if it crashed`,
+      );
+    }
+    return String(generation);
+  }
+
+  /** Extends the rebuild lease; false if this generation no longer holds it. */
+  async renewBuild(model: string, generation: string, leaseMs: number): Promise<boolean> {
+    return Number(await this.redis.pfRenewBuild(this.root(model), generation, String(leaseMs))) === 1;
+  }
+
+  /** Releases the lease of a rebuild that will not switch over. */
+  async abandonBuild(model: string, generation: string): Promise<void> {
+    await this.redis.pfAbandonBuild(this.root(model), generation);
+  }
+
+  /** Switches readers to `generation` if it has read `topic` at least as far as the current one. */
+  async switchTo(
+    model: string,
+    generation: string,
+    topic: string,
+  ): Promise<{ status: 'switched'; previous: string | null } | { status: 'behind'; partitions: string[] } | { status: 'lost'; holder: string }> {
+    const [status, detail] = (await this.redis.pfSwitch(this.root(model), generation, `${topic}:`)) as [string, unknown];
+    if (status === 'switched') return { status, previous: detail === '' ? null : String(detail) };
+    if (status === 'behind') return { status, partitions: (detail as string[]).map(String) };
+    return { status: 'lost', holder: String(detail) };
+  }
+
+  /** Generations that may still have keys. */
+  async generations(model: string): Promise<string[]> {
+    return (await this.redis.smembers(`${this.root(model)}generations`)).sort((a, b) => Number(a) - Number(b));
+  }
+
+  /** Deletes every key of one generation (SCAN + UNLINK in batches), then forgets it. Never the current one. */
+  async dropGeneration(model: string, generation: string): Promise<number> {
+    if ((await this.current(model)) === generation) throw new Error(`refusing to drop generation ${generation} of "${model}": readers use it`);
+    const removed = await unlinkMatching(this.redis, `${escapeGlob(this.root(model) + generation)}:*`);
+    await this.redis.srem(`${this.root(model)}generations`, generation);
+    return removed;
+  }
+
+  /** Drops every generation that is neither current nor being built (left by crashed rebuilds or earlier switches). */
+  async dropStaleGenerations(model: string): Promise<string[]> {
+    const [current, building] = await Promise.all([this.current(model), this.redis.get(`${this.root(model)}building`)]);
+    const stale = (await this.generations(model)).filter((g) => g !== current && g !== building);
+    for (const g of stale) await this.dropGeneration(model, g);
+    return stale;
+  }
+
+  /** Open gaps of a model's current generation: subject → gap record. */
+  async gaps(model: string): Promise<Map<string, GapRecord>> {
+    const current = await this.current(model);
+    if (current === null) return new Map();
+    const all = await this.redis.hgetall(`${this.root(model)}${current}:meta:gaps`);
+    return new Map(Object.entries(all).map(([subject, json]) => [subject, JSON.parse(json) as GapRecord]));
+  }
+
+  /** Next offset of each partition a generation has read (`topic:partition` → offset). */
+  async offsets(model: string, generation: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(`${this.root(model)}${generation}:meta:offsets`);
+  }
+}
+
+function targetArg(target: Target): string {
+  return target.kind === 'current' ? '' : target.generation;
+}
+
+/** Escapes Redis glob metacharacters so a key prefix matches only itself. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+/** UNLINKs every key matching a pattern, SCANning in batches; returns how many it removed. */
+export async function unlinkMatching(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let removed = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) removed += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return removed;
+}
+
+/** A subject's field in the `seq` hash: the last sequence, and the held count while a gap is open. */
+export function sequenceToken(seq: number, held: number): string {
+  return held === 0 ? String(seq) : `${seq}~${held}`;
+}
+
+/**
+ * IndexOps as flat script arguments (op, key, argc, args). Ops on different keys commute, so they are grouped per key
+ * (keeping each key's order); then appends to one list become one RPUSH and a ZADD or HSET overwritten by the next one
+ * is dropped.
+ */
+function pushOps(out: string[], ops: readonly IndexOp[]): void {
+  const byKey = new Map<string, string[][]>();
+  for (const o of ops) {
+    let list = byKey.get(o.key);
+    if (list === undefined) byKey.set(o.key, (list = []));
+    const last = list[list.length - 1];
+    switch (o.op) {
+      case 'rpush':
+        if (last !== undefined && last[0] === 'rpush' && last.length < RPUSH_CHUNK + 1) last.push(o.value);
+        else list.push(['rpush', o.value]);
+        break;
+      case 'zadd':
+        if (last !== undefined && last[0] === 'zadd' && last[2] === o.member) last[1] = String(o.score);
+        else list.push(['zadd', String(o.score), o.member]);
+        break;
+      case 'hset':
+        if (last !== undefined && last[0] === 'hset' && last[1] === o.field) last[2] = o.value;
+        else list.push(['hset', o.field, o.value]);
+        break;
+      case 'zrem':
+      case 'sadd':
+      case 'srem':
+        list.push([o.op, o.member]);
+        break;
+      case 'hdel':
+        list.push(['hdel', o.field]);
+        break;
+      case 'hincrby':
+        list.push(['hincrby', o.field, String(o.by)]);
+        break;
+      case 'del':
+        list.push(['del']);
+        break;
+    }
+  }
+  let count = 0;
+  const countAt = out.push('0') - 1;
+  for (const [key, list] of byKey) {
+    for (const [op, ...args] of list) {
+      out.push(op as string, key, String(args.length), ...args);
+      count += 1;
+    }
+  }
+  out[countAt] = String(count);
+}
+
+/** The apply script's arguments after root, target and expected generation (see APPLY in scripts.ts). */
+function applyArgs(r: ApplyRequest): string[] {
+  const out: string[] = [String(r.offsets.length)];
+  for (const [field, offset] of r.offsets) out.push(field, offset);
+  for (const c of r.changes) {
+    out.push(c.subject, sequenceToken(c.expectSeq, c.expectHeld), sequenceToken(c.seq, c.held));
+    if (c.doc === undefined) out.push('=');
+    else if (c.doc === null) out.push('-');
+    else out.push('+', c.doc);
+    pushOps(out, c.ops);
+    out.push(String(c.hold.length));
+    for (const [seq, json] of c.hold) out.push(String(seq), json);
+    out.push(String(c.unhold.length));
+    for (const seq of c.unhold) out.push(String(seq));
+    if (c.gap === undefined) out.push('=');
+    else if (c.gap === null) out.push('-');
+    else out.push('+', JSON.stringify(c.gap));
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+import { toCloudEvent } from '../../../domain/cloudevent';
+import { LIFECYCLE_EVENTS, PROBE_EVENT, lifecycleCloudEventType } from '../../../projections/catalog';
+import { compileProjection, foldEvents, EMPTY_STATE, type Projection, type SubjectState } from '../../../projections/runner';
+import { timelineProjection } from '../../../projections/timeline';
+import { lifecycleEvent, lifecycleHistory } from './support/events';
+import { MemoryReadModel } from './support/memory-model';
+
+/** Counts TaskOpened events only: every other lifecycle event must still advance its sequence. */
+const tasksOpened: Projection<{ opened: number }> = {
+  name: 'tasks-opened',
+  events: LIFECYCLE_EVENTS.filter((e) => e.type === lifecycleCloudEventType('TaskOpened')),
+  fold: (doc) => ({ opened: (doc?.opened ?? 0) + 1 }),
+};
+
+const at = (i: number) => ({ stream: 'partnership', position: `t:0@${i}` });
+
+describe('the runner fold (sequence checks, duplicates, gaps)', () => {
+  test('an event at or below the last applied sequence is a duplicate and changes nothing', () => {
+    const model = new MemoryReadModel(timelineProjection);
+    model.feed(lifecycleHistory('p-1', 3));
+    const before = model.snapshot();
+
+    const result = model.feed([lifecycleEvent({ subject: 'p-1', sequence: 2 }), lifecycleEvent({ subject: 'p-1', sequence: 3 })]);
+
+    expect(result).toMatchObject({ applied: 0, duplicates: 2, changes: [] });
+    expect(model.snapshot()).toEqual(before);
+  });
+
+  test('a missing sequence is reported as a gap and later events are held, not applied', () => {
+    const model = new MemoryReadModel(timelineProjection);
+    model.feed(lifecycleHistory('p-1', 1));
+
+    const result = model.feed([lifecycleEvent({ subject: 'p-1', sequence: 3 }), lifecycleEvent({ subject: 'p-1', sequence: 4 })]);
+
+    expect(result.gapsOpened).toEqual([{ subject: 'p-1', expected: 2, received: 3, position: 'memory:0@0' }]);
+    expect(result).toMatchObject({ applied: 0, held: 2 });
+    expect(model.seq.get('p-1')).toBe(1);
+    expect(model.list('entries:p-1')).toHaveLength(1);
+    expect(model.gaps.get('p-1')).toEqual({ expected: 2, heldFrom: 3, held: 2, detectedAt: 'memory:0@0' });
+    expect([...(model.held.get('p-1')?.keys() ?? [])]).toEqual([3, 4]);
+  });
+
+  test('when the missing event arrives, it and the held events are applied in order and the gap closes', () => {
+    const model = new MemoryReadModel(timelineProjection);
+    const history = lifecycleHistory('p-1', 5);
+    model.feed([history[0], history[2], history[3]].map((e) => e!));
+
+    const result = model.feed([history[1], history[4]].map((e) => e!));
+
+    expect(result.gapsClosed).toEqual(['p-1']);
+    expect(result.applied).toBe(4);
+    expect(model.gaps.size).toBe(0);
+    expect(model.held.size).toBe(0);
+    expect(model.snapshot()).toEqual(replayAll(history));
+  });
+
+  test('a held event delivered again is a duplicate; the gap record stays as it was', () => {
+    const model = new MemoryReadModel(timelineProjection);
+    model.feed([lifecycleEvent({ subject: 'p-1', sequence: 1 }), lifecycleEvent({ subject: 'p-1', sequence: 3 })]);
+    const gap = model.gaps.get('p-1');
+
+    const result = model.feed([lifecycleEvent({ subject: 'p-1', sequence: 3 })]);
+
+    expect(result).toMatchObject({ duplicates: 1, held: 0, gapsOpened: [], changes: [] });
+    expect(model.gaps.get('p-1')).toEqual(gap);
+  });
+
+  test('a first event after sequence 1 is a gap waiting for sequence 1', () => {
+    const model = new MemoryReadModel(timelineProjection);
+
+    const result = model.feed([lifecycleEvent({ subject: 'p-9', sequence: 2 })]);
+
+    expect(result.gapsOpened).toMatchObject([{ subject: 'p-9', expected: 1, received: 2 }]);
+    expect(model.docs.has('p-9')).toBe(false);
+  });
+
+  test('events of types a model does not handle advance its sequence without touching the doc', () => {
+    const model = new MemoryReadModel(tasksOpened);
+
+    model.feed([
+      lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'PartnershipRegistered' }),
+      lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'TaskOpened' }),
+      lifecycleEvent({ subject: 'p-1', sequence: 3, type: 'GateDecided' }),
+      lifecycleEvent({ subject: 'p-1', sequence: 4, type: 'TaskOpened' }),
+    ]);
+
+    expect(model.doc('p-1')).toEqual({ opened: 2 });
+    expect(model.seq.get('p-1')).toBe(4);
+    expect(model.gaps.size).toBe(0);
+  });
+
+  test('events of another stream are not the model’s concern', () => {
+    const probe = toCloudEvent({ type: PROBE_EVENT.type, subject: 'probe-1', sequence: 1, time: '2025-01-01T00:00:00Z', version: 1, data: { probeId: '1' } });
+
+    const result = foldEvents(compileProjection(timelineProjection), new Map(), [{ event: probe, ...at(0), stream: 'probe' }]);
+
+    expect(result).toMatchObject({ applied: 0, duplicates: 0, changes: [] });
+  });
+
+  test('each change is guarded by the sequence and held count it was folded from, and input states are left alone', () => {
+    const state: SubjectState = { ...EMPTY_STATE, seq: 2, doc: { partnershipId: 'p-1', events: 2, firstAt: 'x', lastAt: 'y', lastType: 'TaskOpened' } };
+    const states = new Map([['p-1', state]]);
+    const frozen = JSON.stringify(state.doc);
+
+    const result = foldEvents(compileProjection(timelineProjection), states, [{ event: lifecycleEvent({ subject: 'p-1', sequence: 3 }), ...at(7) }]);
+
+    expect(result.changes).toMatchObject([{ subject: 'p-1', expectSeq: 2, expectHeld: 0, seq: 3 }]);
+    expect(JSON.stringify(state.doc)).toBe(frozen);
+    expect(states.get('p-1')?.seq).toBe(2);
+  });
+});
+
+function replayAll(events: Parameters<MemoryReadModel['feed']>[0]): Record<string, unknown> {
+  const model = new MemoryReadModel(timelineProjection);
+  model.feed(events);
+  return model.snapshot();
+}
