@@ -218,7 +218,7 @@ export async function up(cfg: Config, opts: { testServer?: boolean } = {}): Prom
   return started;
 }
 
-/** Stops the named local services (all by default), newest dependency last. */
+/** Stops the named local services (all by default), in the reverse of their start order. */
 export async function down(cfg: Config, only: readonly ServiceName[] = SERVICES): Promise<void> {
   for (const spec of specs(cfg).reverse()) {
     if (!spec.local || !only.includes(spec.name)) continue;

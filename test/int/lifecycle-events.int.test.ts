@@ -11,7 +11,7 @@ import type { Config } from '../../infra/config';
 import { createWorker, type RunningWorker } from '../../infra/worker';
 import { CommandRefused, LifecycleClient } from '../../services/lifecycle-client';
 import { driveTo, people, registered, registrationData } from '../support/lifecycle';
-import { eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';
+import { createTestTopic, eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';
 
 /** Reads every message of a topic from the beginning (one consumer group per call). */
 async function readTopic(kafka: Kafka, topic: string, until: (events: CloudEvent[]) => boolean): Promise<CloudEvent[]> {
@@ -41,7 +41,8 @@ describe('lifecycle events on the real Temporal dev server and Kafka', () => {
   let publisher: EventPublisher;
   let running: RunningWorker;
   let done: Promise<void>;
-  const topic = unique('test.lifecycle-events');
+  let topic: string;
+  let removeTopic: () => Promise<void>;
   const taskQueue = unique('test-lifecycle-events');
   let failNextPublishAfterWrite = 0;
 
@@ -49,10 +50,7 @@ describe('lifecycle events on the real Temporal dev server and Kafka', () => {
     quietTemporalLogs();
     cfg = testConfig();
     kafka = createKafka(cfg);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    ({ topic, remove: removeTopic } = await createTestTopic(kafka, 'test.lifecycle-events'));
     const real = await createKafkaPublisher(kafka, topic);
     // The real publisher, except that it can lose the broker's acknowledgement after a successful write: the
     // activity then fails and Temporal retries it, publishing the same events again.
@@ -79,6 +77,7 @@ describe('lifecycle events on the real Temporal dev server and Kafka', () => {
     await running?.close();
     await publisher?.close();
     await connection?.close();
+    await removeTopic?.();
   });
 
   test('every event reaches Kafka keyed by partnership, with gapless sequences, and a retried publish repeats the same ids', async () => {

@@ -14,7 +14,7 @@ import { READ_MODELS } from '../../projections';
 import { readProbeEvent } from '../../projections/probe';
 import { ReadModelReader, startProjector, type Projector } from '../../projections/runner';
 import type { stackProbeWorkflow } from '../../workflows/probe';
-import { eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';
+import { createTestTopic, eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';
 
 const execFileAsync = promisify(execFile);
 
@@ -28,7 +28,8 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
   let running: RunningWorker;
   let workerDone: Promise<void>;
   let projector: Projector;
-  const topic = unique('test.stack-smoke');
+  let topic: string;
+  let removeTopic: () => Promise<void>;
   const taskQueue = unique('test-stack-smoke');
   const probeId = unique('probe');
 
@@ -36,10 +37,7 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     quietTemporalLogs();
     cfg = testConfig();
     kafka = createKafka(cfg);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    ({ topic, remove: removeTopic } = await createTestTopic(kafka, 'test.stack-smoke'));
     redis = createRedis(cfg);
     connection = await connectTemporalClient(cfg);
     client = new Client({ connection, namespace: cfg.temporal.namespace });
@@ -57,6 +55,7 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     await publisher?.close();
     await connection?.close();
     redis?.disconnect();
+    await removeTopic?.();
   });
 
   test('a workflow runs an activity that publishes to Kafka, and the projector writes the event to Redis', async () => {

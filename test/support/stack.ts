@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../infra/config';
@@ -49,4 +50,28 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A topic of its own for one test file; `remove` deletes it afterwards so runs do not pile topics up. */
+export async function createTestTopic(kafka: Kafka, prefix: string, partitions = 3): Promise<{ topic: string; remove: () => Promise<void> }> {
+  const topic = unique(prefix);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  return {
+    topic,
+    async remove() {
+      const a = kafka.admin();
+      await a.connect();
+      try {
+        await a.deleteTopics({ topics: [topic] });
+      } finally {
+        await a.disconnect();
+      }
+    },
+  };
 }
