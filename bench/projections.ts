@@ -10,6 +10,7 @@ import { LIFECYCLE_EVENT_VERSIONS, lifecycleCloudEventType } from '../projection
 import { progressReporter } from '../projections/progress';
 import { rebuild, startProjector } from '../projections/runner';
 import { escapeGlob, unlinkMatching } from '../projections/runner/store';
+import { SAMPLED_TYPES, sampleData } from './sample-events';
 
 /*
  * npm run bench:projections [-- --events 1000000 --subjects 10000 --partitions 6 --keep]
@@ -18,7 +19,7 @@ import { escapeGlob, unlinkMatching } from '../projections/runner/store';
  * whole topic into an empty namespace. Figures only: nothing is asserted.
  */
 
-const TYPES = Object.keys(LIFECYCLE_EVENT_VERSIONS);
+const TYPES: readonly string[] = SAMPLED_TYPES;
 const TARGET_BYTES = 500;
 
 function syntheticEvent(subject: number, sequence: number): string {
@@ -37,7 +38,8 @@ function syntheticEvent(subject: number, sequence: number): string {
         data: {
           type,
           version,
-          data: { taskId: `task-${sequence}`, owner: `person-${subject % 97}`, dueAt: at, note: padding },
+          // Schema-valid data (the projector validates against the domain's schemas); `note` pads events to ~500 bytes.
+          data: { ...sampleData(type, partnershipId, sequence, at), note: padding },
           metadata: { partnershipId, sequence, occurredAt: at, actor: { id: `person-${sequence % 13}`, role: sequence % 3 === 0 ? 'ops' : 'owner' } },
         },
       }),

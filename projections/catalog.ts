@@ -1,53 +1,20 @@
 import { z } from 'zod';
 import type { CloudEvent } from '../domain/cloudevent';
+import { CURRENT_EVENT_VERSIONS, cloudEventType, type Event, type EventType } from '../domain/events';
+import { upcast } from '../domain/upcast';
 import type { EventTypeSpec } from './runner/projection';
 
 /** Streams: subjects whose events share one gapless sequence. */
 export const STREAMS = { partnership: 'partnership', probe: 'probe' } as const;
 
-/**
- * Lifecycle event types and the newest version of each that the projections read. Until the lifecycle's event
- * schemas are wired in (domain/events.ts, then `CURRENT_EVENT_VERSIONS` and its zod union as the runner's
- * `validate`), this list is the projections' own copy.
- */
-export const LIFECYCLE_EVENT_VERSIONS: Readonly<Record<string, number>> = Object.freeze({
-  PartnershipRegistered: 1,
-  ScreeningScoreSubmitted: 1,
-  GateDecided: 1,
-  DueDiligencePhaseStarted: 1,
-  LaunchStarted: 1,
-  OptimizationStarted: 1,
-  PartnershipRejected: 1,
-  TaskOpened: 1,
-  TaskAssigned: 1,
-  TaskCompleted: 1,
-  ReviewCompleted: 1,
-  TaskCancelled: 1,
-  DeadlineMoved: 1,
-  FindingRecorded: 1,
-  RiskAdded: 1,
-  RiskUpdated: 1,
-  KpiRecorded: 1,
-  IssueRaised: 2,
-  IssueResolved: 1,
-  EscalationStepFired: 1,
-  EscalationAcknowledged: 1,
-  RenewalWindowOpened: 1,
-  RenewalDecided: 1,
-  ContractRenewed: 1,
-  NoticeServed: 1,
-  NoticePeriodEnded: 1,
-  PartnershipExited: 1,
-});
+/** Lifecycle event types and the newest version of each: the domain's, so producers and projections agree. */
+export const LIFECYCLE_EVENT_VERSIONS: Readonly<Record<string, number>> = CURRENT_EVENT_VERSIONS;
 
-/**
- * CloudEvents type of a domain event: `partnerflow.partnership.<kebab-case type>`. Mirrors `cloudEventType` in
- * activities/index.ts, which the projector does not import: that module pulls in the Temporal SDK and the domain.
- */
+/** CloudEvents type of a domain event: `partnerflow.partnership.<kebab-case type>` (the domain's `cloudEventType`). */
 export function lifecycleCloudEventType(domainType: string): string {
   let type = ceTypes.get(domainType);
   if (type === undefined) {
-    type = `partnerflow.partnership.${domainType.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+    type = cloudEventType(domainType as EventType);
     // Every consumed event is checked against it: remember the few there are rather than run the regex each time.
     if (ceTypes.size < 1000) ceTypes.set(domainType, type);
   }
@@ -60,9 +27,8 @@ const ceTypes = new Map<string, string>();
 export const actorSchema = z.object({ id: z.string().min(1), role: z.string().min(1) });
 
 /**
- * The domain event a lifecycle CloudEvent carries in `data`: `{ type, version, data, metadata: { actor?, … } }`. The
- * event's time is the CloudEvent's `time` (the lifecycle sets it from the metadata), so the metadata's own name for it
- * is not checked here.
+ * The domain event a lifecycle CloudEvent carries in `data`: `{ type, version, data, metadata: { actor?, … } }`. Only the
+ * envelope; `lifecycleCloudEventSchema` checks the whole event against the domain's schemas.
  */
 export const domainEventEnvelopeSchema = z.object({
   type: z.string().min(1),
@@ -72,31 +38,55 @@ export const domainEventEnvelopeSchema = z.object({
 });
 
 /**
- * A lifecycle CloudEvent: the projections' checks until the lifecycle's own schemas replace them. Only what the
- * decoder has not already checked (the CloudEvents envelope) is checked here: the domain event in `data` and that it
- * agrees with the envelope's type and version.
+ * A lifecycle CloudEvent, checked against the schemas the lifecycle produces with: `data` read through the domain's
+ * `upcast` (any past version, as the current one) must pass the domain's `eventSchema`, and agree with the envelope's
+ * type, version, subject and sequence. The CloudEvents envelope itself the decoder has already checked.
  */
 export const lifecycleCloudEventSchema = z
-  .looseObject({ type: z.string(), dataschemaversion: z.number().optional(), data: domainEventEnvelopeSchema })
-  .superRefine((event, ctx) => {
-    if (lifecycleCloudEventType(event.data.type) !== event.type) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: `does not match data.type "${event.data.type}"` });
+  .looseObject({ type: z.string(), subject: z.string(), sequence: z.number(), dataschemaversion: z.number().optional(), data: z.unknown() })
+  .superRefine((ce, ctx) => {
+    const read = upcast(ce.data);
+    if (!read.ok) {
+      ctx.addIssue({ code: 'custom', path: ['data'], message: read.error.message });
+      return;
     }
-    if (event.dataschemaversion !== undefined && event.dataschemaversion !== event.data.version) {
-      ctx.addIssue({ code: 'custom', path: ['dataschemaversion'], message: `does not match data.version ${event.data.version}` });
+    const { type, metadata } = read.event;
+    const version = (ce.data as { version: number }).version;
+    if (cloudEventType(type) !== ce.type) ctx.addIssue({ code: 'custom', path: ['type'], message: `does not match data.type "${type}"` });
+    if (ce.dataschemaversion !== undefined && ce.dataschemaversion !== version) {
+      ctx.addIssue({ code: 'custom', path: ['dataschemaversion'], message: `does not match data.version ${version}` });
     }
+    if (metadata.partnershipId !== ce.subject) ctx.addIssue({ code: 'custom', path: ['subject'], message: `does not match data.metadata.partnershipId "${metadata.partnershipId}"` });
+    if (metadata.sequence !== ce.sequence) ctx.addIssue({ code: 'custom', path: ['sequence'], message: `does not match data.metadata.sequence ${metadata.sequence}` });
   });
 
 /** A lifecycle CloudEvent after validation. */
 export type LifecycleCloudEvent = CloudEvent & { data: z.infer<typeof domainEventEnvelopeSchema> };
 
+/**
+ * The domain event a validated lifecycle CloudEvent carries, as the current version (older versions upcast). Folds
+ * read events through this so a v1 event in an old log folds like its current form.
+ */
+export function lifecycleEventOf(ce: CloudEvent): Event {
+  const raw = ce.data as Event;
+  if (raw.version === CURRENT_EVENT_VERSIONS[raw.type]) return raw;
+  const read = upcast(raw);
+  return read.ok ? read.event : raw;
+}
+
 /** The type specs of every lifecycle event, in one list shared by every read model of partnerships. */
-export const LIFECYCLE_EVENTS: readonly EventTypeSpec[] = Object.entries(LIFECYCLE_EVENT_VERSIONS).map(([type, maxVersion]) => ({
-  type: lifecycleCloudEventType(type),
+export const LIFECYCLE_EVENTS: readonly EventTypeSpec[] = (Object.entries(CURRENT_EVENT_VERSIONS) as Array<[EventType, number]>).map(([type, maxVersion]) => ({
+  type: cloudEventType(type),
   maxVersion,
   stream: STREAMS.partnership,
   schema: lifecycleCloudEventSchema,
 }));
+
+/** The specs of some lifecycle event types (the same objects as in `LIFECYCLE_EVENTS`, as `catalogOf` requires). */
+export function lifecycleEvents(...types: EventType[]): readonly EventTypeSpec[] {
+  const wanted = new Set(types.map((t) => cloudEventType(t)));
+  return LIFECYCLE_EVENTS.filter((s) => wanted.has(s.type));
+}
 
 /** CloudEvents type of the stack probe's event. */
 export const PROBE_EVENT_TYPE = 'partnerflow.stack.probed';

@@ -1,13 +1,23 @@
+import { cycleTimesProjection } from './cycle-times';
+import { inboxProjection } from './inbox';
+import { portfolioProjection } from './portfolio';
 import { probeProjection } from './probe';
 import { ProjectionError } from './runner/errors';
 import type { Projection } from './runner/projection';
+import { summaryProjection } from './summary';
 import { timelineProjection } from './timeline';
+import { workBoardProjection } from './work-board';
 
-/**
- * Every read model the projector keeps and `rebuild` can rebuild. The summary, portfolio, cycle-time, work-board,
- * calendar, KPI-scorecard, risk-register and inbox models join this list once the lifecycle's event schemas land.
- */
-export const READ_MODELS: readonly Projection[] = [timelineProjection, probeProjection];
+/** Every read model the projector keeps and `rebuild` can rebuild. */
+export const READ_MODELS: readonly Projection[] = [
+  timelineProjection,
+  summaryProjection,
+  portfolioProjection,
+  cycleTimesProjection,
+  workBoardProjection,
+  inboxProjection,
+  probeProjection,
+];
 
 /** The read model with this name, or an error listing the ones there are. */
 export function readModel(name: string): Projection {

@@ -1,7 +1,10 @@
 import { toCloudEvent, type CloudEvent } from '../../../../domain/cloudevent';
 import { lifecycleCloudEventType } from '../../../../projections/catalog';
 
-/** A lifecycle CloudEvent shaped as the publishing activity shapes it. */
+export { sampleData } from '../../../../bench/sample-events';
+import { sampleData } from '../../../../bench/sample-events';
+
+/** A lifecycle CloudEvent shaped as the publishing activity shapes it; `data` defaults to schema-valid sample data. */
 export function lifecycleEvent(input: {
   subject: string;
   sequence: number;
@@ -22,11 +25,11 @@ export function lifecycleEvent(input: {
     sequence: input.sequence,
     time: at,
     version,
-    data: { type, version, data: input.data ?? { taskId: `t-${input.sequence}` }, metadata },
+    data: { type, version, data: input.data ?? sampleData(type, input.subject, input.sequence, at), metadata },
   });
 }
 
-/** Events 1..n of one partnership, cycling through a few types. */
+/** Events 1..n of one partnership, cycling through a few types; every one passes the domain's schemas. */
 export function lifecycleHistory(subject: string, n: number, from = 1): CloudEvent[] {
   const types = ['PartnershipRegistered', 'ScreeningScoreSubmitted', 'TaskOpened', 'TaskAssigned', 'TaskCompleted', 'GateDecided'];
   return Array.from({ length: n }, (_, i) => {
@@ -34,8 +37,8 @@ export function lifecycleHistory(subject: string, n: number, from = 1): CloudEve
     return lifecycleEvent({
       subject,
       sequence,
-      type: sequence === 1 ? 'PartnershipRegistered' : (types[sequence % types.length]),
-      actor: sequence % 4 === 0 ? null : { id: `person-${sequence % 3}`, role: sequence % 2 === 0 ? 'ops' : 'owner' },
+      type: sequence === 1 ? 'PartnershipRegistered' : types[sequence % types.length],
+      actor: sequence % 4 === 0 ? { id: 'partnerflow', role: 'system' } : { id: `person-${sequence % 3}`, role: sequence % 2 === 0 ? 'ops' : 'owner' },
     });
   });
 }

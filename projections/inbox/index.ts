@@ -1,0 +1,51 @@
+import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
+import { indexKey } from '../runner/keys';
+import type { IndexOp, Projection } from '../runner/projection';
+import type { ReadModelReader } from '../runner/reader';
+import { foldWork, NO_WORK, scored, syncEntries, type OpenStep, type Work } from '../summary';
+
+/** Name of the inbox read model. */
+export const INBOX = 'inbox';
+
+/** One item in a person's inbox: a reminder or an escalation addressed to them, until it is answered. */
+export interface InboxItem extends OpenStep {
+  partnershipId: string;
+  kind: 'reminder' | 'escalation';
+  taskTitle: string;
+}
+
+const inboxKey = (personId: string) => `inbox:${personId}`;
+const ITEMS = 'items';
+
+/**
+ * Inbox: every fired ladder step (reminder or escalation) in its addressee's inbox, sorted by when it fired. It leaves
+ * when acknowledged, when its task closes (completed, decided, cancelled…) or when the deadline moves.
+ */
+export const inboxProjection: Projection<Work> = {
+  name: INBOX,
+  events: LIFECYCLE_EVENTS,
+  fold(doc, ce) {
+    const event = lifecycleEventOf(ce);
+    return foldWork(event.type === 'PartnershipRegistered' ? NO_WORK : (doc ?? NO_WORK), event, ce.time);
+  },
+  index(before, after, ce): IndexOp[] {
+    const tasks = after?.tasks ?? {};
+    return syncEntries(
+      ce.subject,
+      before?.steps ?? {},
+      after?.steps ?? {},
+      { zset: (s) => inboxKey(s.addressee.id), hash: ITEMS },
+      (s) => Date.parse(s.firedAt),
+      (s): InboxItem => ({ partnershipId: ce.subject, kind: s.step === 'reminder' ? 'reminder' : 'escalation', taskTitle: tasks[s.taskId]?.title ?? s.taskId, ...s }),
+    );
+  },
+};
+
+/** A person's inbox, oldest first. */
+export async function readInbox(reader: ReadModelReader, personId: string): Promise<InboxItem[]> {
+  const first = await reader.read(INBOX, [{ command: 'ZRANGE', key: indexKey(inboxKey(personId)), args: [0, -1, 'WITHSCORES'] }]);
+  const ids = scored(first.replies[0]).map(([m]) => m);
+  if (ids.length === 0) return [];
+  const { replies } = await reader.read(INBOX, [{ command: 'HMGET', key: indexKey(ITEMS), args: ids }], first.generation ?? undefined);
+  return ((replies[0] ?? []) as Array<string | null>).flatMap((j) => (j === null ? [] : [JSON.parse(j) as InboxItem]));
+}

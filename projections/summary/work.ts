@@ -1,0 +1,131 @@
+import type { Event } from '../../domain/events';
+import type { Addressee, LadderStep, TaskKind } from '../../domain/model';
+import type { IndexOp } from '../runner/projection';
+
+/** An open task as the read models show it. */
+export interface OpenTask {
+  taskId: string;
+  kind: TaskKind;
+  title: string;
+  owner: string;
+  dueAt: string;
+  openedAt: string;
+}
+
+/** A fired ladder step not yet answered: a reminder, or an escalation awaiting acknowledgement. */
+export interface OpenStep {
+  escalationId: string;
+  taskId: string;
+  step: LadderStep;
+  addressee: Addressee;
+  firedAt: string;
+  respondBy: string | null;
+}
+
+/** The open work of one partnership, as the lifecycle's `evolve` keeps it: tasks and their unanswered ladder steps. */
+export interface Work {
+  tasks: Record<string, OpenTask>;
+  steps: Record<string, OpenStep>;
+}
+
+export const NO_WORK: Work = { tasks: {}, steps: {} };
+
+const withoutTask = (work: Work, taskId: string): Work => {
+  if (work.tasks[taskId] === undefined) return work;
+  const { [taskId]: _closed, ...tasks } = work.tasks;
+  return { tasks, steps: Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== taskId)) };
+};
+
+/**
+ * One step of open work. A task closes on completion, review, gate decision, issue resolution, renewal decision or
+ * cancellation, and its steps with it; acknowledging a step clears it; a moved deadline replans the ladder, so its
+ * fired steps are gone (as in `evolve`). Steps of tasks this fold never saw open are ignored.
+ */
+export function foldWork(work: Work, event: Event, at: string): Work {
+  switch (event.type) {
+    case 'TaskOpened': {
+      const { id, kind, title, owner, dueAt } = event.data.task;
+      return { ...work, tasks: { ...work.tasks, [id]: { taskId: id, kind, title, owner, dueAt, openedAt: at } } };
+    }
+    case 'TaskAssigned': {
+      const task = work.tasks[event.data.taskId];
+      return task === undefined ? work : { ...work, tasks: { ...work.tasks, [task.taskId]: { ...task, owner: event.data.owner } } };
+    }
+    case 'DeadlineMoved': {
+      const task = work.tasks[event.data.taskId];
+      if (task === undefined) return work;
+      const steps = Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== task.taskId));
+      return { tasks: { ...work.tasks, [task.taskId]: { ...task, dueAt: event.data.dueAt } }, steps };
+    }
+    case 'TaskCompleted':
+    case 'ReviewCompleted':
+    case 'TaskCancelled':
+    case 'GateDecided':
+    case 'IssueResolved':
+    case 'RenewalDecided':
+      return withoutTask(work, event.data.taskId);
+    case 'EscalationStepFired': {
+      const { taskId, escalationId, step, addressee, respondBy } = event.data;
+      if (work.tasks[taskId] === undefined) return work;
+      return { ...work, steps: { ...work.steps, [escalationId]: { escalationId, taskId, step, addressee, firedAt: at, respondBy: respondBy ?? null } } };
+    }
+    case 'EscalationAcknowledged': {
+      if (work.steps[event.data.escalationId] === undefined) return work;
+      const { [event.data.escalationId]: _acknowledged, ...steps } = work.steps;
+      return { ...work, steps };
+    }
+    case 'PartnershipRejected':
+    case 'PartnershipExited':
+      return NO_WORK;
+    default:
+      return work;
+  }
+}
+
+/** The earliest due date of the open tasks, or null. */
+export function nextDeadline(work: Work): string | null {
+  let next: string | null = null;
+  for (const t of Object.values(work.tasks)) if (next === null || t.dueAt < next) next = t.dueAt;
+  return next;
+}
+
+/** Escalations (every fired step but reminders) still unanswered. */
+export function openEscalations(work: Work): OpenStep[] {
+  return Object.values(work.steps).filter((s) => s.step !== 'reminder');
+}
+
+/**
+ * Index writes that keep a cross-partnership index of entries in step with a record in the doc: each entry is a
+ * member `<subject>/<id>` of sorted set `zset` (scored by `score`) with its JSON in hash `hash`. Entries that left the
+ * record are removed; new or changed ones (re)written, so replaying a step writes nothing new.
+ */
+export function syncEntries<T>(
+  subject: string,
+  before: Readonly<Record<string, T>>,
+  after: Readonly<Record<string, T>>,
+  keys: { zset: (entry: T) => string; hash: string },
+  score: (entry: T) => number,
+  render: (entry: T) => unknown,
+): IndexOp[] {
+  const ops: IndexOp[] = [];
+  for (const [id, old] of Object.entries(before)) {
+    const now = after[id];
+    if (now !== undefined && keys.zset(now) === keys.zset(old)) continue;
+    ops.push({ op: 'zrem', key: keys.zset(old), member: `${subject}/${id}` });
+    if (now === undefined) ops.push({ op: 'hdel', key: keys.hash, field: `${subject}/${id}` });
+  }
+  for (const [id, now] of Object.entries(after)) {
+    if (before[id] === now) continue;
+    const member = `${subject}/${id}`;
+    ops.push({ op: 'zadd', key: keys.zset(now), score: score(now), member }, { op: 'hset', key: keys.hash, field: member, value: JSON.stringify(render(now)) });
+  }
+  return ops;
+}
+
+/** Pairs of a ZRANGE … WITHSCORES reply. */
+export function scored(reply: unknown): Array<[string, number]> {
+  const flat = (reply ?? []) as string[];
+  const out: Array<[string, number]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] as string, Number(flat[i + 1])]);
+  return out;
+}

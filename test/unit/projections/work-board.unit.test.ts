@@ -1,0 +1,58 @@
+import { workBoardProjection } from '../../../projections/work-board';
+import { inboxProjection } from '../../../projections/inbox';
+import { replay } from './support/memory-model';
+import { fired, story, task } from './support/story';
+
+const base = () =>
+  story('p-1')
+    .add('PartnershipRegistered')
+    .add('TaskOpened', task('a', '2025-01-10T00:00:00.000Z'))
+    .add('TaskOpened', task('b', '2025-01-08T00:00:00.000Z'))
+    .add('EscalationStepFired', fired('a', 'reminder', { role: 'owner', id: 'olga.owner' }, '2025-01-09T00:00:00.000Z'))
+    .add('EscalationStepFired', fired('b', 'L1', { role: 'pmo_lead', id: 'pat.pmo' }, '2025-01-08T00:00:00.000Z'));
+
+describe('work-board read model', () => {
+  test('given open tasks and an escalation, then tasks are ranked by due date and the escalation (not the reminder) is on the board', () => {
+    const model = replay(workBoardProjection, base().events);
+
+    expect(model.zset('tasks:by-due').map(([m]) => m)).toEqual(['p-1/b', 'p-1/a']);
+    expect(model.zset('escalations:by-fired').map(([m]) => m)).toEqual(['p-1/b:0:L1']);
+  });
+
+  test('when the escalated task completes, then its task and escalation leave the board', () => {
+    const model = replay(workBoardProjection, base().add('TaskCompleted', { taskId: 'b' }).events);
+
+    expect(model.zset('tasks:by-due').map(([m]) => m)).toEqual(['p-1/a']);
+    expect(model.zset('escalations:by-fired')).toEqual([]);
+    expect(model.snapshot().index).toMatchObject({ escalations: [] });
+  });
+
+  test('applying every event twice equals applying it once', () => {
+    const events = base().add('TaskAssigned', { taskId: 'a', owner: 'pat.pmo', previousOwner: 'olga.owner' }).events;
+    expect(replay(workBoardProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(workBoardProjection, events).snapshot());
+  });
+});
+
+describe('inbox read model', () => {
+  test('given a reminder and an escalation, then each is in its addressee’s inbox', () => {
+    const model = replay(inboxProjection, base().events);
+
+    expect(model.zset('inbox:olga.owner').map(([m]) => m)).toEqual(['p-1/a:0:reminder']);
+    expect(model.zset('inbox:pat.pmo').map(([m]) => m)).toEqual(['p-1/b:0:L1']);
+  });
+
+  test('when the escalation is acknowledged and the reminded task completes, then both inboxes are empty', () => {
+    const events = base()
+      .add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' })
+      .add('TaskCompleted', { taskId: 'a' }).events;
+    const model = replay(inboxProjection, events);
+
+    expect(model.zset('inbox:olga.owner')).toEqual([]);
+    expect(model.zset('inbox:pat.pmo')).toEqual([]);
+  });
+
+  test('applying every event twice equals applying it once', () => {
+    const events = base().add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' }).events;
+    expect(replay(inboxProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(inboxProjection, events).snapshot());
+  });
+});
