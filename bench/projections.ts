@@ -53,7 +53,8 @@ async function produce(kafka: Kafka, topic: string, events: number, subjects: nu
   await producer.connect();
   const started = Date.now();
   const perSubject = Math.ceil(events / subjects);
-  const chunk = 4000;
+  // Registrations carry their pinned policy (~5 KB each): a chunk of them must stay under the broker's 1 MB request limit.
+  const chunkFor = (seq: number) => (seq === 1 ? 100 : 1500);
   let bytes = 0;
   let sent = 0;
   const inFlight = new Set<Promise<unknown>>();
@@ -61,6 +62,7 @@ async function produce(kafka: Kafka, topic: string, events: number, subjects: nu
   try {
     // Round-robin over subjects keeps every subject's sequence gapless and in order within its partition.
     for (let seq = 1; seq <= perSubject && sent < events; seq += 1) {
+      const chunk = chunkFor(seq);
       for (let s = 0; s < subjects && sent < events; s += chunk) {
         const messages = [];
         for (let i = s; i < Math.min(s + chunk, subjects) && sent < events; i += 1, sent += 1) {
