@@ -8,14 +8,14 @@ import {
   ladderStepSchema,
   partnershipIdSchema,
   personIdSchema,
+  profileSchema,
   ratingSchema,
   riskSchema,
   riskStatusSchema,
-  structureSchema,
   taskSpecSchema,
 } from './model';
 import { effectivePolicySchema } from './policy/resolve';
-import { ddPhaseSchema, issueSeveritySchema, partnershipKindSchema, reviewCadenceSchema, timelineModifierSchema } from './policy/schema';
+import { ddPhaseSchema, issueSeveritySchema, reviewCadenceSchema } from './policy/schema';
 import { actorSchema } from './roles';
 import { isoTimeSchema } from './time';
 
@@ -43,17 +43,7 @@ export const partnershipRegisteredSchema = event(
   1,
   z.object({
     partnershipId: partnershipIdSchema,
-    name: z.string(),
-    partner: z.string(),
-    kind: partnershipKindSchema,
-    structure: structureSchema,
-    modifiers: z.array(timelineModifierSchema),
-    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-    owner: personIdSchema,
-    pmoLead: personIdSchema,
-    executiveSponsor: personIdSchema,
-    steeringCommittee: personIdSchema,
-    contract: contractSchema.nullable(),
+    ...profileSchema.shape,
     policy: effectivePolicySchema,
   }),
 );

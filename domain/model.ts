@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration';
-import { addresseeRoleSchema, issueSeveritySchema, reviewCadenceSchema, slugSchema } from './policy/schema';
+import { addresseeRoleSchema, issueSeveritySchema, partnershipKindSchema, reviewCadenceSchema, slugSchema, timelineModifierSchema } from './policy/schema';
 import { actorSchema } from './roles';
 import { isoTimeSchema } from './time';
 
@@ -172,3 +172,19 @@ export const taskSchema = taskSpecSchema.extend({
   ladder: ladderSchema,
 });
 export type Task = z.infer<typeof taskSchema>;
+
+/** Who the partnership is with and who looks after it. */
+export const profileSchema = z.object({
+  name: z.string(),
+  partner: z.string(),
+  kind: partnershipKindSchema,
+  structure: structureSchema,
+  modifiers: z.array(timelineModifierSchema),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  owner: personIdSchema,
+  pmoLead: personIdSchema,
+  executiveSponsor: personIdSchema,
+  steeringCommittee: personIdSchema,
+  /** A contract known at registration; the launch gate uses it unless given another. */
+  contract: contractSchema.nullable(),
+});

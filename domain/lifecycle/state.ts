@@ -6,32 +6,17 @@ import {
   healthRatingsSchema,
   kpiSchema,
   partnershipIdSchema,
-  personIdSchema,
+  profileSchema,
   ratingSchema,
   riskSchema,
-  structureSchema,
   taskSchema,
 } from '../model';
 import { effectivePolicySchema } from '../policy/resolve';
-import { ddPhaseSchema, partnershipKindSchema, timelineModifierSchema } from '../policy/schema';
+import { ddPhaseSchema } from '../policy/schema';
 import { actorSchema } from '../roles';
 import { isoTimeSchema } from '../time';
 
-/** Who the partnership is with and who looks after it. */
-export const profileSchema = z.object({
-  name: z.string(),
-  partner: z.string(),
-  kind: partnershipKindSchema,
-  structure: structureSchema,
-  modifiers: z.array(timelineModifierSchema),
-  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  owner: personIdSchema,
-  pmoLead: personIdSchema,
-  executiveSponsor: personIdSchema,
-  steeringCommittee: personIdSchema,
-  /** A contract known at registration; the launch gate uses it unless given another. */
-  contract: contractSchema.nullable(),
-});
+export { profileSchema };
 export type Profile = z.infer<typeof profileSchema>;
 
 /** Screening scores per evaluator per criterion, their per-criterion averages, the composite and the recommendation. */
