@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { toCloudEvent } from '../domain/cloudevent';
 import { cloudEventType, eventSchema, type Event } from '../domain/events';
 import type { EventPublisher } from './publisher';
@@ -18,8 +17,10 @@ export function createActivities({ publisher }: ActivityDeps) {
       const events = input.events.map((raw) => {
         // Validated when produced, as when consumed: a bad event never reaches the log.
         const e = eventSchema.parse(raw);
+        // Retryable on purpose, like a schema failure: a failed publish must never fail the lifecycle, only stall
+        // its publishing (visible as failing activity attempts) until the code is fixed.
         if (e.metadata.partnershipId !== input.partnershipId) {
-          throw ApplicationFailure.nonRetryable(`event ${e.type}#${e.metadata.sequence} belongs to ${e.metadata.partnershipId}, not ${input.partnershipId}`);
+          throw new Error(`event ${e.type}#${e.metadata.sequence} belongs to ${e.metadata.partnershipId}, not ${input.partnershipId}`);
         }
         return toCloudEvent({
           type: cloudEventType(e.type),
