@@ -1,7 +1,10 @@
+import { calendarProjection } from './calendar';
 import { cycleTimesProjection } from './cycle-times';
 import { inboxProjection } from './inbox';
+import { kpiScorecardProjection } from './kpi-scorecard';
 import { portfolioProjection } from './portfolio';
 import { probeProjection } from './probe';
+import { riskRegisterProjection } from './risk-register';
 import { ProjectionError } from './runner/errors';
 import type { Projection } from './runner/projection';
 import { summaryProjection } from './summary';
@@ -16,6 +19,9 @@ export const READ_MODELS: readonly Projection[] = [
   cycleTimesProjection,
   workBoardProjection,
   inboxProjection,
+  calendarProjection,
+  kpiScorecardProjection,
+  riskRegisterProjection,
   probeProjection,
 ];
 

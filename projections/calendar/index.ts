@@ -1,0 +1,145 @@
+import { subtractDuration } from '../../domain/duration';
+import type { Event } from '../../domain/events';
+import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
+import { docKey, indexKey } from '../runner/keys';
+import type { IndexOp, Projection } from '../runner/projection';
+import type { ReadModelReader } from '../runner/reader';
+import { scored, syncEntries } from '../summary';
+
+/** Name of the calendar read model. */
+export const CALENDAR = 'calendar';
+
+/** What a calendar entry marks. */
+export type CalendarEntryKind = 'review' | 'renewal_window' | 'contract_end' | 'notice_end';
+
+/** One dated entry of a partnership's calendar. */
+export interface CalendarEntry {
+  /** Unique within the partnership: `review:<taskId>`, `renewal-window`, `contract-end`, `notice-end`. */
+  entryId: string;
+  kind: CalendarEntryKind;
+  at: string;
+  title: string;
+  /** The review task, or the renewal-decision task once the window has opened. */
+  taskId: string | null;
+  /** Renewal window: `expected` (contract end minus the pinned policy's lead time) until `RenewalWindowOpened`. */
+  status: 'expected' | 'opened' | null;
+}
+
+/** A partnership's calendar: the renewal lead time its pinned policy sets, and its dated entries by id. */
+export interface CalendarDoc {
+  renewalLeadTime: string;
+  entries: Record<string, CalendarEntry>;
+}
+
+/** An entry as the portfolio-wide query returns it. */
+export interface PortfolioCalendarEntry extends CalendarEntry {
+  partnershipId: string;
+}
+
+const BY_TIME = 'entries:by-time';
+const ENTRIES = 'entries';
+const RENEWAL_WINDOW = 'renewal-window';
+const CONTRACT_END = 'contract-end';
+const NOTICE_END = 'notice-end';
+const reviewId = (taskId: string) => `review:${taskId}`;
+
+const entry = (entryId: string, kind: CalendarEntryKind, at: string, title: string, taskId: string | null = null, status: CalendarEntry['status'] = null): CalendarEntry => ({
+  entryId,
+  kind,
+  at,
+  title,
+  taskId,
+  status,
+});
+
+function without(entries: Record<string, CalendarEntry>, ...ids: string[]): Record<string, CalendarEntry> {
+  if (!ids.some((id) => entries[id] !== undefined)) return entries;
+  return Object.fromEntries(Object.entries(entries).filter(([id]) => !ids.includes(id)));
+}
+
+function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string, CalendarEntry> {
+  const entries = doc.entries;
+  switch (event.type) {
+    case 'OptimizationStarted':
+    case 'ContractRenewed': {
+      const end = event.data.contract.end;
+      return {
+        ...without(entries, RENEWAL_WINDOW),
+        [CONTRACT_END]: entry(CONTRACT_END, 'contract_end', end, 'Contract ends'),
+        [RENEWAL_WINDOW]: entry(RENEWAL_WINDOW, 'renewal_window', subtractDuration(end, doc.renewalLeadTime), 'Renewal window opens', null, 'expected'),
+      };
+    }
+    case 'RenewalWindowOpened':
+      return { ...entries, [RENEWAL_WINDOW]: entry(RENEWAL_WINDOW, 'renewal_window', at, 'Renewal window opened', event.data.taskId, 'opened') };
+    case 'NoticeServed':
+      // Exiting: no renewal any more; the notice period ends at `noticeEndsAt`.
+      return { ...without(entries, RENEWAL_WINDOW), [NOTICE_END]: entry(NOTICE_END, 'notice_end', event.data.noticeEndsAt, 'Notice period ends') };
+    case 'TaskOpened': {
+      const t = event.data.task;
+      return t.kind === 'review' ? { ...entries, [reviewId(t.id)]: entry(reviewId(t.id), 'review', t.dueAt, t.title, t.id) } : entries;
+    }
+    case 'DeadlineMoved': {
+      const review = entries[reviewId(event.data.taskId)];
+      return review === undefined ? entries : { ...entries, [review.entryId]: { ...review, at: event.data.dueAt } };
+    }
+    case 'TaskCompleted':
+    case 'ReviewCompleted':
+    case 'TaskCancelled':
+      return without(entries, reviewId(event.data.taskId));
+    case 'PartnershipRejected':
+    case 'PartnershipExited':
+      return Object.keys(entries).length === 0 ? entries : {};
+    default:
+      return entries;
+  }
+}
+
+/**
+ * Calendar: each partnership's upcoming reviews (open review tasks by due date), renewal window (expected from the
+ * contract end minus the pinned policy's renewal lead time, then as opened), contract end and notice period end; and
+ * every entry of the portfolio in one sorted set by time. A partnership that exits or is rejected leaves the calendar.
+ */
+export const calendarProjection: Projection<CalendarDoc> = {
+  name: CALENDAR,
+  events: LIFECYCLE_EVENTS,
+  fold(doc, ce) {
+    const event = lifecycleEventOf(ce);
+    if (event.type === 'PartnershipRegistered') return { renewalLeadTime: event.data.policy.renewal.leadTime, entries: {} };
+    // Without the registration there is no pinned policy; a rebuild from the log will have it.
+    if (doc === null) return null;
+    const entries = entriesAfter(doc, event, ce.time);
+    return entries === doc.entries ? doc : { ...doc, entries };
+  },
+  index(before, after, ce): IndexOp[] {
+    return syncEntries(
+      ce.subject,
+      before?.entries ?? {},
+      after?.entries ?? {},
+      { zset: () => BY_TIME, hash: ENTRIES },
+      (e) => Date.parse(e.at),
+      (e) => ({ partnershipId: ce.subject, ...e }),
+    );
+  },
+};
+
+const byTime = <T extends CalendarEntry & { partnershipId?: string }>(a: T, b: T) =>
+  Date.parse(a.at) - Date.parse(b.at) || (a.partnershipId ?? '').localeCompare(b.partnershipId ?? '') || a.entryId.localeCompare(b.entryId);
+
+/** Every calendar entry of the portfolio at or after `from` and before `to`, by time; optionally only some kinds. */
+export async function calendarBetween(reader: ReadModelReader, from: Date, to: Date, opts: { kinds?: readonly CalendarEntryKind[] } = {}): Promise<PortfolioCalendarEntry[]> {
+  const first = await reader.read(CALENDAR, [{ command: 'ZRANGEBYSCORE', key: indexKey(BY_TIME), args: [from.getTime(), `(${to.getTime()}`, 'WITHSCORES'] }]);
+  const ids = scored(first.replies[0]).map(([m]) => m);
+  if (ids.length === 0) return [];
+  const { replies } = await reader.read(CALENDAR, [{ command: 'HMGET', key: indexKey(ENTRIES), args: ids }], first.generation ?? undefined);
+  const all = ((replies[0] ?? []) as Array<string | null>).flatMap((j) => (j === null ? [] : [JSON.parse(j) as PortfolioCalendarEntry]));
+  const kinds = opts.kinds;
+  return (kinds === undefined ? all : all.filter((e) => kinds.includes(e.kind))).sort(byTime);
+}
+
+/** One partnership's calendar entries by time (past ones included), or an empty list if it has none. */
+export async function calendarOf(reader: ReadModelReader, partnershipId: string): Promise<CalendarEntry[]> {
+  const { replies } = await reader.read(CALENDAR, [{ command: 'GET', key: docKey(partnershipId) }]);
+  const json = replies[0] as string | null;
+  if (json === null) return [];
+  return Object.values((JSON.parse(json) as CalendarDoc).entries).sort(byTime);
+}

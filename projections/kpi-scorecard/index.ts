@@ -1,0 +1,174 @@
+import type { HealthDimension, KpiDefinition } from '../../domain/model';
+import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
+import { docKey, indexKey } from '../runner/keys';
+import type { IndexOp, Projection } from '../runner/projection';
+import type { ReadModelReader } from '../runner/reader';
+import { scored } from '../summary';
+
+/** Name of the KPI scorecard read model. */
+export const KPI_SCORECARD = 'kpi-scorecard';
+
+/**
+ * ROI convention: gain is the sum of the latest values of the KPIs with these ids, cost the sum of the latest values
+ * of the cost KPIs; ROI = (gain − cost) / cost, null unless at least one gain KPI and one cost KPI have a value and
+ * the cost is not 0; ROI is rounded to 4 decimals (so it scores a sorted set exactly). Values recorded for ids the launch did not define count too.
+ */
+export const ROI_GAIN_KPIS: readonly string[] = ['revenue-generated', 'incremental-sales'];
+export const ROI_COST_KPIS: readonly string[] = ['investment', 'cost'];
+
+/** One value of a KPI: recorded on its own (`KpiRecorded`) or at a review (with the review period's start). */
+export interface KpiPoint {
+  value: number;
+  at: string;
+  periodStart: string | null;
+}
+
+/** A KPI's definition (null for values recorded under an id the launch did not define) and its values in order. */
+export interface KpiTrack {
+  kpiId: string;
+  definition: KpiDefinition | null;
+  values: KpiPoint[];
+}
+
+/** The latest rating of one relationship-health dimension. */
+export interface HealthPoint {
+  rating: number;
+  at: string;
+}
+
+/** A partnership's KPIs and relationship health as folded from its events. */
+export interface KpiScorecardDoc {
+  kpis: Record<string, KpiTrack>;
+  health: Partial<Record<HealthDimension, HealthPoint>>;
+}
+
+/** One line of the scorecard: a KPI's latest value against its target, and its trend (values in order of time). */
+export interface KpiLine {
+  kpiId: string;
+  name: string;
+  family: KpiDefinition['family'] | null;
+  unit: string | null;
+  target: number | null;
+  direction: KpiDefinition['direction'];
+  latest: KpiPoint | null;
+  /** Whether the latest value meets the target as `direction` reads it; null without a value or a target. */
+  met: boolean | null;
+  trend: KpiPoint[];
+}
+
+/** A partnership's scorecard. */
+export interface KpiScorecard {
+  partnershipId: string;
+  kpis: KpiLine[];
+  roi: { gain: number; cost: number; roi: number } | null;
+  health: Partial<Record<HealthDimension, HealthPoint>>;
+}
+
+const BY_ROI = 'by-roi';
+const EMPTY: KpiScorecardDoc = { kpis: {}, health: {} };
+
+function record(doc: KpiScorecardDoc, kpiId: string, point: KpiPoint): KpiScorecardDoc {
+  const track = doc.kpis[kpiId] ?? { kpiId, definition: null, values: [] };
+  return { ...doc, kpis: { ...doc.kpis, [kpiId]: { ...track, values: [...track.values, point] } } };
+}
+
+/** Direction of a definition; events written before the default was filled in may lack it. */
+const directionOf = (d: KpiDefinition | null): KpiDefinition['direction'] => (d as Partial<KpiDefinition> | null)?.direction ?? 'higher_is_better';
+
+/** Whether `value` meets `definition`'s target. */
+export function meetsTarget(definition: KpiDefinition, value: number): boolean {
+  return directionOf(definition) === 'lower_is_better' ? value <= definition.target : value >= definition.target;
+}
+
+const latestOf = (t: KpiTrack | undefined): KpiPoint | null => t?.values[t.values.length - 1] ?? null;
+
+/** ROI of the doc under the convention of `ROI_GAIN_KPIS` / `ROI_COST_KPIS`, or null. */
+export function roiOf(doc: KpiScorecardDoc): KpiScorecard['roi'] {
+  const sum = (ids: readonly string[]) => {
+    const latest = ids.flatMap((id) => {
+      const p = latestOf(doc.kpis[id]);
+      return p === null ? [] : [p.value];
+    });
+    return latest.length === 0 ? null : latest.reduce((a, b) => a + b, 0);
+  };
+  const gain = sum(ROI_GAIN_KPIS);
+  const cost = sum(ROI_COST_KPIS);
+  if (gain === null || cost === null || cost === 0) return null;
+  return { gain, cost, roi: Math.round(((gain - cost) / cost) * 10_000) / 10_000 };
+}
+
+/** The scorecard a doc reads as. KPIs in the order they were defined, then undefined ids by name. */
+export function scorecardOf(partnershipId: string, doc: KpiScorecardDoc): KpiScorecard {
+  const kpis = Object.values(doc.kpis).map((t): KpiLine => {
+    const d = t.definition;
+    const latest = latestOf(t);
+    return {
+      kpiId: t.kpiId,
+      name: d?.name ?? t.kpiId,
+      family: d?.family ?? null,
+      unit: d?.unit ?? null,
+      target: d?.target ?? null,
+      direction: directionOf(d),
+      latest,
+      met: d === null || latest === null ? null : meetsTarget(d, latest.value),
+      trend: t.values,
+    };
+  });
+  return { partnershipId, kpis, roi: roiOf(doc), health: doc.health };
+}
+
+/**
+ * KPI scorecard: per partnership the KPIs defined at launch with every value recorded (on its own or at a review),
+ * and the latest rating of each relationship-health dimension; across the portfolio, partnerships by ROI.
+ */
+export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
+  name: KPI_SCORECARD,
+  events: LIFECYCLE_EVENTS,
+  fold(doc, ce) {
+    const event = lifecycleEventOf(ce);
+    const current = event.type === 'PartnershipRegistered' ? EMPTY : (doc ?? EMPTY);
+    switch (event.type) {
+      case 'PartnershipRegistered':
+        return EMPTY;
+      case 'OptimizationStarted': {
+        const kpis = { ...current.kpis };
+        for (const definition of event.data.kpis) kpis[definition.id] = { kpiId: definition.id, definition, values: kpis[definition.id]?.values ?? [] };
+        return { ...current, kpis };
+      }
+      case 'KpiRecorded':
+        return record(current, event.data.kpiId, { value: event.data.value, at: ce.time, periodStart: null });
+      case 'ReviewCompleted': {
+        let next = current;
+        for (const [kpiId, value] of Object.entries(event.data.kpiValues).sort(([a], [b]) => (a < b ? -1 : 1))) {
+          next = record(next, kpiId, { value, at: ce.time, periodStart: event.data.periodStart });
+        }
+        const health = { ...next.health };
+        for (const [dimension, rating] of Object.entries(event.data.healthRatings) as Array<[HealthDimension, number | undefined]>) {
+          if (rating !== undefined) health[dimension] = { rating, at: ce.time };
+        }
+        return { ...next, health };
+      }
+      default:
+        return doc;
+    }
+  },
+  index(before, after, ce): IndexOp[] {
+    const was = before === null ? null : roiOf(before);
+    const now = after === null ? null : roiOf(after);
+    if (was?.roi === now?.roi) return [];
+    return now === null ? [{ op: 'zrem', key: BY_ROI, member: ce.subject }] : [{ op: 'zadd', key: BY_ROI, score: now.roi, member: ce.subject }];
+  },
+};
+
+/** One partnership's scorecard, or null if it has none. */
+export async function readScorecard(reader: ReadModelReader, partnershipId: string): Promise<KpiScorecard | null> {
+  const { replies } = await reader.read(KPI_SCORECARD, [{ command: 'GET', key: docKey(partnershipId) }]);
+  const json = replies[0] as string | null;
+  return json === null ? null : scorecardOf(partnershipId, JSON.parse(json) as KpiScorecardDoc);
+}
+
+/** Partnerships with an ROI, best first. */
+export async function partnershipsByRoi(reader: ReadModelReader): Promise<Array<{ partnershipId: string; roi: number }>> {
+  const { replies } = await reader.read(KPI_SCORECARD, [{ command: 'ZREVRANGEBYSCORE', key: indexKey(BY_ROI), args: ['+inf', '-inf', 'WITHSCORES'] }]);
+  return scored(replies[0]).map(([partnershipId, roi]) => ({ partnershipId, roi }));
+}

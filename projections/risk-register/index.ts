@@ -1,0 +1,137 @@
+import type { Risk } from '../../domain/model';
+import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
+import { docKey, indexKey } from '../runner/keys';
+import type { IndexOp, Projection } from '../runner/projection';
+import type { ReadModelReader } from '../runner/reader';
+import { syncEntries } from '../summary';
+
+/** Name of the risk register read model. */
+export const RISK_REGISTER = 'risk-register';
+
+/** Where a risk stands in its treatment. */
+export type RiskStatus = Risk['status'];
+
+/** One row of the register: the risk with its severity (likelihood × impact, 1–25). */
+export interface RegisterRisk {
+  riskId: string;
+  title: string;
+  category: Risk['category'];
+  likelihood: number;
+  impact: number;
+  severity: number;
+  owner: string;
+  status: RiskStatus;
+  mitigation: string[];
+  source: Risk['source'];
+  raisedAt: string;
+  updatedAt: string;
+}
+
+/** A row as the portfolio-wide queries return it. */
+export interface PortfolioRisk extends RegisterRisk {
+  partnershipId: string;
+}
+
+/** A partnership's risks by id. */
+export interface RiskRegisterDoc {
+  risks: Record<string, RegisterRisk>;
+}
+
+const BY_SEVERITY = 'risks:by-severity';
+const RISKS = 'risks';
+const STATUSES: readonly RiskStatus[] = ['open', 'mitigating', 'accepted', 'closed'];
+const statusKey = (s: string) => `risks:status:${s}`;
+const EMPTY: RiskRegisterDoc = { risks: {} };
+
+function row(risk: Risk): RegisterRisk {
+  const { id, title, category, likelihood, impact, owner, status, mitigation, source, raisedAt, updatedAt } = risk;
+  return { riskId: id, title, category, likelihood, impact, severity: likelihood * impact, owner, status, mitigation, source, raisedAt, updatedAt };
+}
+
+/**
+ * Risk register: every risk of every partnership (added by hand, or entered from a due-diligence finding) with its
+ * severity, status, owner and category. Across the portfolio: one sorted set by severity and one per status (scored by
+ * severity), each member `<partnershipId>/<riskId>`, with the row's JSON in one hash. Risks stay after an exit.
+ */
+export const riskRegisterProjection: Projection<RiskRegisterDoc> = {
+  name: RISK_REGISTER,
+  events: LIFECYCLE_EVENTS,
+  fold(doc, ce) {
+    const event = lifecycleEventOf(ce);
+    const current = doc ?? EMPTY;
+    switch (event.type) {
+      case 'PartnershipRegistered':
+        return EMPTY;
+      case 'RiskAdded':
+      case 'FindingRecorded':
+        return { risks: { ...current.risks, [event.data.risk.id]: row(event.data.risk) } };
+      case 'RiskUpdated': {
+        const risk = current.risks[event.data.riskId];
+        if (risk === undefined) return doc;
+        const c = event.data.changes;
+        const likelihood = c.likelihood ?? risk.likelihood;
+        const impact = c.impact ?? risk.impact;
+        const next: RegisterRisk = {
+          ...risk,
+          likelihood,
+          impact,
+          severity: likelihood * impact,
+          owner: c.owner ?? risk.owner,
+          mitigation: c.mitigation ?? risk.mitigation,
+          status: c.status ?? risk.status,
+          updatedAt: ce.time,
+        };
+        return { risks: { ...current.risks, [risk.riskId]: next } };
+      }
+      default:
+        return doc;
+    }
+  },
+  index(before, after, ce): IndexOp[] {
+    const was = before?.risks ?? {};
+    const now = after?.risks ?? {};
+    const render = (r: RegisterRisk) => ({ partnershipId: ce.subject, ...r });
+    return [
+      ...syncEntries(ce.subject, was, now, { zset: () => BY_SEVERITY, hash: RISKS }, (r) => r.severity, render),
+      // The same rows in the sorted set of their status; the hash writes are the ones above, so only the set's are kept.
+      ...syncEntries(ce.subject, was, now, { zset: (r) => statusKey(r.status), hash: RISKS }, (r) => r.severity, render).filter((op) => op.op === 'zadd' || op.op === 'zrem'),
+    ];
+  },
+};
+
+const bySeverity = (a: PortfolioRisk, b: PortfolioRisk) =>
+  b.severity - a.severity || a.partnershipId.localeCompare(b.partnershipId) || a.riskId.localeCompare(b.riskId);
+
+async function rows(reader: ReadModelReader, zset: string, minSeverity: number): Promise<PortfolioRisk[]> {
+  const first = await reader.read(RISK_REGISTER, [{ command: 'ZREVRANGEBYSCORE', key: indexKey(zset), args: ['+inf', minSeverity] }]);
+  const ids = (first.replies[0] ?? []) as string[];
+  if (ids.length === 0) return [];
+  const { replies } = await reader.read(RISK_REGISTER, [{ command: 'HMGET', key: indexKey(RISKS), args: ids }], first.generation ?? undefined);
+  return ((replies[0] ?? []) as Array<string | null>).flatMap((j) => (j === null ? [] : [JSON.parse(j) as PortfolioRisk])).sort(bySeverity);
+}
+
+/** Every risk of the portfolio, most severe first (ties by partnership, then risk id); optionally only from `minSeverity`. */
+export async function risksBySeverity(reader: ReadModelReader, opts: { minSeverity?: number } = {}): Promise<PortfolioRisk[]> {
+  return rows(reader, BY_SEVERITY, opts.minSeverity ?? 0);
+}
+
+/** The risks of the portfolio with `status`, most severe first. */
+export async function risksByStatus(reader: ReadModelReader, status: RiskStatus): Promise<PortfolioRisk[]> {
+  return rows(reader, statusKey(status), 0);
+}
+
+/** How many risks of the portfolio have each status. */
+export async function riskCountsByStatus(reader: ReadModelReader): Promise<Record<RiskStatus, number>> {
+  const { replies } = await reader.read(RISK_REGISTER, STATUSES.map((s) => ({ command: 'ZCARD' as const, key: indexKey(statusKey(s)) })));
+  return Object.fromEntries(STATUSES.map((s, i) => [s, Number(replies[i] ?? 0)])) as Record<RiskStatus, number>;
+}
+
+/** One partnership's risks, most severe first. */
+export async function risksOf(reader: ReadModelReader, partnershipId: string): Promise<PortfolioRisk[]> {
+  const { replies } = await reader.read(RISK_REGISTER, [{ command: 'GET', key: docKey(partnershipId) }]);
+  const json = replies[0] as string | null;
+  if (json === null) return [];
+  return Object.values((JSON.parse(json) as RiskRegisterDoc).risks)
+    .map((r) => ({ partnershipId, ...r }))
+    .sort(bySeverity);
+}
