@@ -5,6 +5,7 @@ import { toCloudEvent } from '../domain/cloudevent';
 import { createKafka, createRedis } from '../infra/clients';
 import { loadConfig } from '../infra/config';
 import { runMain } from '../infra/entry';
+import { up } from '../infra/stack';
 import { READ_MODELS } from '../projections';
 import { LIFECYCLE_EVENT_VERSIONS, lifecycleCloudEventType } from '../projections/catalog';
 import { progressReporter } from '../projections/progress';
@@ -155,6 +156,8 @@ runMain(async () => {
     },
   });
   const cfg = loadConfig();
+  // Like npm test: start whatever part of the local stack is not running.
+  await up(cfg);
   const events = Number(values.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
   const subjects = Number(values.subjects ?? process.env.BENCH_SUBJECTS ?? 10_000);
   const partitions = Number(values.partitions ?? process.env.BENCH_PARTITIONS ?? cfg.kafka.partitions);
