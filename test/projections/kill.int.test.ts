@@ -1,13 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createKafka, createRedis } from '../../infra/clients';
 import { READ_MODELS } from '../../projections';
 import { digestReadModel, rebuild, ReadModelStore } from '../../projections/runner';
 import { PROBE } from '../../projections/probe';
 import { TIMELINE } from '../../projections/timeline';
-import { eventually, testConfig } from '../support/stack';
+import { eventually } from '../support/stack';
 import { lifecycleHistory } from '../unit/projections/support/events';
-import { createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, topicEnd, type Child } from './support/harness';
+import { connectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, topicEnd, type Child } from './support/harness';
 
 const PARTNERSHIPS = 24;
 const EVENTS_EACH = 60;
@@ -23,14 +22,8 @@ describe('the projector killed with SIGKILL mid-batch, repeatedly, and restarted
   let child: Child | undefined;
 
   beforeAll(async () => {
-    const cfg = testConfig();
-    kafka = createKafka(cfg);
-    redis = createRedis(cfg);
-    admin = kafka.admin();
-    await admin.connect();
+    ({ kafka, redis, admin, producer } = await connectClients());
     await createTopics(admin, box, 3);
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
   });
 
   afterAll(async () => {

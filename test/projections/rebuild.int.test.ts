@@ -1,13 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../domain/cloudevent';
-import { createKafka, createRedis } from '../../infra/clients';
 import { READ_MODELS } from '../../projections';
 import { digestReadModel, rebuild, ReadModelReader, ReadModelStore, startProjector, type Projector } from '../../projections/runner';
 import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline';
-import { eventually, testConfig } from '../support/stack';
+import { eventually } from '../support/stack';
 import { lifecycleHistory } from '../unit/projections/support/events';
-import { createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, topicEnd, type Sandbox } from './support/harness';
+import { connectClients, disconnectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, topicEnd, type Sandbox } from './support/harness';
 
 describe('rebuilding read models from the log', () => {
   let kafka: Kafka;
@@ -18,13 +17,7 @@ describe('rebuilding read models from the log', () => {
   const projectors: Projector[] = [];
 
   beforeAll(async () => {
-    const cfg = testConfig();
-    kafka = createKafka(cfg);
-    redis = createRedis(cfg);
-    admin = kafka.admin();
-    await admin.connect();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    ({ kafka, redis, admin, producer } = await connectClients());
   });
 
   afterEach(async () => {
@@ -33,9 +26,7 @@ describe('rebuilding read models from the log', () => {
 
   afterAll(async () => {
     for (const c of cleanups) await c();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    redis?.disconnect();
+    await disconnectClients({ producer, admin, redis });
   });
 
   async function setUp(name: string, partitions: number): Promise<Sandbox> {

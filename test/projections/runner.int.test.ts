@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { toCloudEvent } from '../../domain/cloudevent';
-import { createKafka, createRedis } from '../../infra/clients';
 import { READ_MODELS } from '../../projections';
 import {
   DLQ_HEADERS,
@@ -17,10 +16,10 @@ import {
 } from '../../projections/runner';
 import { LIFECYCLE_EVENTS } from '../../projections/catalog';
 import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline';
-import { eventually, testConfig } from '../support/stack';
+import { eventually } from '../support/stack';
 import { interleaved, lifecycleEvent, lifecycleHistory } from '../unit/projections/support/events';
 import { replay } from '../unit/projections/support/memory-model';
-import { createTopics, header, publishEvents, readTopic, removeSandbox, sandbox, type Sandbox } from './support/harness';
+import { connectClients, disconnectClients, createTopics, header, publishEvents, readTopic, removeSandbox, sandbox, type Sandbox } from './support/harness';
 
 /** A read model that uses every index op, and deletes its doc when a partnership exits then restarts counting. */
 const everyOp: Projection<{ count: number }> = {
@@ -54,13 +53,7 @@ describe('the projection runner against real Kafka and Redis', () => {
   const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    const cfg = testConfig();
-    kafka = createKafka(cfg);
-    redis = createRedis(cfg);
-    admin = kafka.admin();
-    await admin.connect();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await producer.connect();
+    ({ kafka, redis, admin, producer } = await connectClients());
   });
 
   afterEach(async () => {
@@ -69,9 +62,7 @@ describe('the projection runner against real Kafka and Redis', () => {
 
   afterAll(async () => {
     for (const c of cleanups) await c();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    redis?.disconnect();
+    await disconnectClients({ producer, admin, redis });
   });
 
   async function setUp(name: string, partitions: number): Promise<Sandbox> {

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../../domain/cloudevent';
 import { unlinkMatching, escapeGlob } from '../../../projections/runner/store';
-import { eventually, unique } from '../../support/stack';
+import { createKafka, createRedis } from '../../../infra/clients';
+import { eventually, testConfig, unique } from '../../support/stack';
 
 /** A topic (and its dead-letter topic) only this test uses, and a Redis key root only it writes. */
 export interface Sandbox {
@@ -160,4 +161,23 @@ export function spawnTs(entry: string, env: Record<string, string>, args: string
         });
       }),
   };
+}
+
+/** The clients every projection integration test uses: Kafka, Redis, a connected admin and an idempotent producer. */
+export async function connectClients(): Promise<{ kafka: Kafka; redis: Redis; admin: Admin; producer: Producer }> {
+  const cfg = testConfig();
+  const kafka = createKafka(cfg);
+  const redis = createRedis(cfg);
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  return { kafka, redis, admin, producer };
+}
+
+/** Closes what connectClients opened (any of them may be missing if set-up failed). */
+export async function disconnectClients(c: { redis?: Redis; admin?: Admin; producer?: Producer }): Promise<void> {
+  await c.producer?.disconnect();
+  await c.admin?.disconnect();
+  c.redis?.disconnect();
 }
