@@ -68,6 +68,8 @@ const envSchema = z.object({
 
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
+  HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  PARTNERFLOW_READ_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
 
   PARTNERFLOW_CACHE_DIR: optionalText,
   PARTNERFLOW_DATA_DIR: optionalText,
@@ -109,7 +111,14 @@ export interface Config {
   temporal: TemporalConfig;
   kafka: KafkaConfig;
   redis: RedisConfig;
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /** Largest request body the API accepts, in bytes. */
+    bodyLimit: number;
+    /** Longest a read with `?after=` waits for its read model to catch up, in ms. */
+    readWaitMs: number;
+  };
   /** Built tools and jars, shared by every clone on this machine. */
   cacheDir: string;
   /** Runtime data and logs of the local stack, inside the clone. */
@@ -240,7 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       local: isLoopback(redisHost) && redisUrl.protocol === 'redis:',
       port: redisUrl.port === '' ? 6379 : Number(redisUrl.port),
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT, readWaitMs: e.PARTNERFLOW_READ_WAIT_MS },
     cacheDir: path.resolve(e.PARTNERFLOW_CACHE_DIR ?? defaultCacheDir(env)),
     dataDir: path.resolve(root, e.PARTNERFLOW_DATA_DIR ?? '.data'),
     logLevel: e.PARTNERFLOW_LOG_LEVEL,

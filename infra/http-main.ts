@@ -6,7 +6,7 @@ import { InfraError } from './processes';
 /** Process entry point: the HTTP service. */
 runMain(async () => {
   const cfg = loadConfig();
-  const app = buildHttpService(cfg);
+  const { app, close } = await buildHttpService(cfg);
   try {
     await app.listen({ host: cfg.http.host, port: cfg.http.port });
   } catch (err) {
@@ -16,5 +16,5 @@ runMain(async () => {
   }
   process.stdout.write(`HTTP service on http://${cfg.http.host}:${cfg.http.port}\n`);
   await untilSignal();
-  await app.close();
+  await close();
 });

@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { partnershipIdSchema } from '../../domain/model';
+import { partnershipKindSchema } from '../../domain/policy/schema';
+import { riskStatusSchema } from '../../domain/model';
+import { CALENDAR, calendarBetween, type CalendarEntryKind } from '../../projections/calendar';
+import { CYCLE_TIMES, readCycleTimes } from '../../projections/cycle-times';
+import { INBOX, readInbox } from '../../projections/inbox';
+import { KPI_SCORECARD, partnershipsByRoi, readScorecard } from '../../projections/kpi-scorecard';
+import { PORTFOLIO, readFunnel, readPortfolio } from '../../projections/portfolio';
+import { RISK_REGISTER, riskCountsByStatus, risksBySeverity, risksByStatus, risksOf } from '../../projections/risk-register';
+import type { ReadModelReader } from '../../projections/runner/reader';
+import { readSummaries, readSummary, SUMMARY, type SummaryStage } from '../../projections/summary';
+import { readTimeline, TIMELINE } from '../../projections/timeline';
+import { openEscalationsBoard, openTasks, overdueTasks, WORK_BOARD } from '../../projections/work-board';
+import type { LifecycleClient } from '../lifecycle-client';
+import type { PathParam } from './command-routes';
+import { Problem } from './problem';
+import type { Principal } from './tokens';
+
+/** What a read handler gets. */
+export interface ReadContext {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  principal: Principal;
+  reader: ReadModelReader;
+  lifecycle: LifecycleClient;
+  now: Date;
+}
+
+/**
+ * A route that reads. Reads come from the read models (`models`, which `?after=` waits on), except the live state,
+ * which asks the lifecycle itself.
+ */
+export interface ReadRoute {
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  params: readonly PathParam[];
+  query: z.ZodObject;
+  models: readonly string[];
+  handle(ctx: ReadContext): Promise<unknown>;
+}
+
+const STAGES = ['screening', 'due_diligence', 'launch', 'optimization', 'renewal', 'exit', 'rejected', 'exited'] as const satisfies readonly SummaryStage[];
+const CALENDAR_KINDS = ['review', 'renewal_window', 'contract_end', 'notice_end'] as const satisfies readonly CalendarEntryKind[];
+
+const after = z
+  .string()
+  .regex(/^(\d+|[A-Za-z0-9][A-Za-z0-9._-]{0,127}\/\d+)$/, 'after is a sequence number (on a partnership route) or an event id `<partnershipId>/<sequence>`')
+  .optional()
+  .describe('wait (briefly, boundedly) until the read model has applied this event: a sequence of this partnership, or an event id `<partnershipId>/<sequence>` as commands return them');
+
+const id: PathParam = { name: 'id', schema: partnershipIdSchema, description: 'the partnership id' };
+const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+async function notFound<T>(value: Promise<T | null>, what: string): Promise<T> {
+  const v = await value;
+  if (v === null) {
+    throw new Problem(404, 'not_found', `${what} is not in the read model: check the id; right after a command, pass ?after=<sequence> to wait for it`);
+  }
+  return v;
+}
+
+/** Every read route of the API. */
+export const READ_ROUTES: readonly ReadRoute[] = [
+  {
+    path: '/partnerships',
+    operationId: 'listPartnerships',
+    summary: 'List partnerships (summaries), filtered by stage, kind and owner',
+    tag: 'partnerships',
+    params: [],
+    query: z.object({
+      stage: z.enum(STAGES).optional(),
+      kind: partnershipKindSchema.optional(),
+      owner: z.string().min(1).optional(),
+      limit: limit(1000, 100),
+      offset: z.coerce.number().int().min(0).default(0),
+      after,
+    }),
+    models: [PORTFOLIO, SUMMARY],
+    async handle({ query, reader }) {
+      const q = query as { stage?: SummaryStage; kind?: string; owner?: string; limit: number; offset: number };
+      const portfolio = await readPortfolio(reader);
+      const sets: string[][] = [];
+      if (q.stage !== undefined) sets.push(portfolio.byStage[q.stage] ?? []);
+      if (q.kind !== undefined) sets.push((portfolio.byKind as Record<string, string[]>)[q.kind] ?? []);
+      if (q.owner !== undefined) sets.push(portfolio.byOwner[q.owner] ?? []);
+      const all = sets.length > 0 ? sets.reduce((a, b) => a.filter((x) => b.includes(x))) : [...new Set(Object.values(portfolio.byStage).flat())];
+      const ids = [...all].sort();
+      const page = ids.slice(q.offset, q.offset + q.limit);
+      return { total: ids.length, offset: q.offset, limit: q.limit, items: await readSummaries(reader, page) };
+    },
+  },
+  {
+    path: '/partnerships/{id}',
+    operationId: 'getPartnership',
+    summary: "A partnership's summary: stage, people, scores, contract, health, next deadline, open work",
+    tag: 'partnerships',
+    params: [id],
+    query: z.object({ after }),
+    models: [SUMMARY],
+    handle: ({ params, reader }) => notFound(readSummary(reader, params.id as string), `partnership ${params.id}`),
+  },
+  {
+    path: '/partnerships/{id}/state',
+    operationId: 'getPartnershipState',
+    summary: 'The live lifecycle state, asked of the lifecycle itself (not a read model)',
+    tag: 'partnerships',
+    params: [id],
+    query: z.object({}),
+    models: [],
+    handle: ({ params, lifecycle }) => lifecycle.state(params.id as string),
+  },
+  {
+    path: '/partnerships/{id}/timeline',
+    operationId: 'getTimeline',
+    summary: 'Every event of the partnership in order, with its actor: the audit trail',
+    tag: 'partnerships',
+    params: [id],
+    query: z.object({ from: z.coerce.number().int().min(1).default(1), limit: limit(5000, 1000), after }),
+    models: [TIMELINE],
+    handle: ({ params, query, reader }) =>
+      notFound(readTimeline(reader, params.id as string, { fromSequence: query.from as number, limit: query.limit as number }), `partnership ${params.id}`),
+  },
+  {
+    path: '/partnerships/{id}/risks',
+    operationId: 'getPartnershipRisks',
+    summary: "The partnership's risks, most severe first",
+    tag: 'risks',
+    params: [id],
+    query: z.object({ after }),
+    models: [RISK_REGISTER],
+    handle: ({ params, reader }) => risksOf(reader, params.id as string),
+  },
+  {
+    path: '/partnerships/{id}/kpis',
+    operationId: 'getPartnershipScorecard',
+    summary: "The partnership's KPI scorecard: latest value against target, trend, ROI, health",
+    tag: 'kpis',
+    params: [id],
+    query: z.object({ after }),
+    models: [KPI_SCORECARD],
+    handle: ({ params, reader }) => notFound(readScorecard(reader, params.id as string), `the scorecard of ${params.id}`),
+  },
+  {
+    path: '/me/inbox',
+    operationId: 'getInbox',
+    summary: 'Reminders and escalations addressed to the caller, oldest first',
+    tag: 'me',
+    params: [],
+    query: z.object({ after }),
+    models: [INBOX],
+    handle: async ({ principal, reader }) => ({ person: principal.name, items: await readInbox(reader, principal.name) }),
+  },
+  {
+    path: '/reports/portfolio',
+    operationId: 'reportPortfolio',
+    summary: 'Partnerships by stage, kind and owner, and the funnel with rejection reasons',
+    tag: 'reports',
+    params: [],
+    query: z.object({ after }),
+    models: [PORTFOLIO],
+    handle: async ({ reader }) => {
+      const [portfolio, funnel] = await Promise.all([readPortfolio(reader), readFunnel(reader)]);
+      const count = (m: Record<string, string[]>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.length]));
+      return { counts: { byStage: count(portfolio.byStage), byKind: count(portfolio.byKind), byOwner: count(portfolio.byOwner) }, ...portfolio, funnel };
+    },
+  },
+  {
+    path: '/reports/cycle-times',
+    operationId: 'reportCycleTimes',
+    summary: 'Time in each stage and due-diligence phase: p50/p90 per kind and the share within SLA',
+    tag: 'reports',
+    params: [],
+    query: z.object({ after }),
+    models: [CYCLE_TIMES],
+    handle: ({ reader }) => readCycleTimes(reader),
+  },
+  {
+    path: '/reports/work',
+    operationId: 'reportWork',
+    summary: 'Open tasks by due date, overdue items, open escalations by level and addressee with their age',
+    tag: 'reports',
+    params: [],
+    query: z.object({ owner: z.string().min(1).optional(), after }),
+    models: [WORK_BOARD],
+    handle: async ({ reader, query, now }) => {
+      const owner = query.owner as string | undefined;
+      const [tasks, overdue, escalations] = await Promise.all([openTasks(reader, owner === undefined ? {} : { owner }), overdueTasks(reader, now), openEscalationsBoard(reader, now)]);
+      return { at: now.toISOString(), openTasks: tasks, overdue: owner === undefined ? overdue : overdue.filter((t) => t.owner === owner), escalations };
+    },
+  },
+  {
+    path: '/reports/calendar',
+    operationId: 'reportCalendar',
+    summary: 'Upcoming reviews, renewal windows, contract ends and notice period ends',
+    tag: 'reports',
+    params: [],
+    query: z.object({
+      from: isoDate.optional().describe('default: now'),
+      to: isoDate.optional().describe('default: 90 days after from'),
+      kind: z.enum(CALENDAR_KINDS).optional(),
+      after,
+    }),
+    models: [CALENDAR],
+    handle: async ({ reader, query, now }) => {
+      const from = query.from === undefined ? now : new Date(query.from as string);
+      const to = query.to === undefined ? new Date(from.getTime() + 90 * 86_400_000) : new Date(query.to as string);
+      if (to.getTime() < from.getTime()) throw new Problem(422, 'invalid_field', 'query.to: must not be before from', [{ field: 'query.to', message: 'must not be before from' }]);
+      const kind = query.kind as CalendarEntryKind | undefined;
+      return { from: from.toISOString(), to: to.toISOString(), entries: await calendarBetween(reader, from, to, kind === undefined ? {} : { kinds: [kind] }) };
+    },
+  },
+  {
+    path: '/reports/kpis',
+    operationId: 'reportKpis',
+    summary: 'KPI scorecards across the portfolio, ranked by ROI ((gain − cost) / cost)',
+    tag: 'reports',
+    params: [],
+    query: z.object({ limit: limit(500, 50), after }),
+    models: [KPI_SCORECARD],
+    handle: async ({ reader, query }) => {
+      const ranked = (await partnershipsByRoi(reader)).slice(0, query.limit as number);
+      const scorecards = await Promise.all(ranked.map((r) => readScorecard(reader, r.partnershipId)));
+      return { byRoi: ranked, scorecards: scorecards.filter((s) => s !== null) };
+    },
+  },
+  {
+    path: '/reports/risks',
+    operationId: 'reportRisks',
+    summary: 'The risk register across the portfolio, by severity and status',
+    tag: 'reports',
+    params: [],
+    query: z.object({ minSeverity: z.coerce.number().int().min(1).max(25).optional(), status: riskStatusSchema.optional(), after }),
+    models: [RISK_REGISTER],
+    handle: async ({ reader, query }) => {
+      const status = query.status as z.infer<typeof riskStatusSchema> | undefined;
+      const min = query.minSeverity as number | undefined;
+      const [risks, counts] = await Promise.all([
+        status === undefined ? risksBySeverity(reader, min === undefined ? {} : { minSeverity: min }) : risksByStatus(reader, status),
+        riskCountsByStatus(reader),
+      ]);
+      return { countsByStatus: counts, risks: status !== undefined && min !== undefined ? risks.filter((r) => r.severity >= min) : risks };
+    },
+  },
+];
