@@ -66,7 +66,7 @@ function parseQuery(schema: z.ZodObject, raw: unknown): Record<string, unknown> 
     if (Array.isArray(v)) throw new Problem(400, 'malformed_request', `query.${k}: give it once`, [{ field: `query.${k}`, message: 'give it once' }]);
   }
   const r = schema.safeParse(query);
-  if (!r.success) throw validationProblem('query', r.error.issues);
+  if (!r.success) throw validationProblem('query', r.error.issues, query);
   return r.data;
 }
 
@@ -142,6 +142,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const logError = deps.logError ?? ((message, err) => process.stderr.write(`${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
   const app = Fastify({ logger: false, bodyLimit: deps.bodyLimit ?? 64 * 1024, return503OnClosing: true });
 
+  // Bodies are JSON; a text body is refused as an unsupported media type rather than read as a string.
+  app.removeContentTypeParser('text/plain');
+
   const sendProblem = (request: FastifyRequest, reply: FastifyReply, problem: Problem) => {
     for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="partnerflow"');
@@ -209,7 +212,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         const data = commandData(route, params, body, principal);
         if (route.command === 'RegisterPartnership' && data.partnershipId === undefined) data.partnershipId = newPartnershipId(data.name);
         const parsed = route.data.safeParse(data);
-        if (!parsed.success) throw validationProblem('body', parsed.error.issues);
+        if (!parsed.success) throw validationProblem('body', parsed.error.issues, data);
         const actors = actorsFor(principal, route.decisions(params));
 
         const run = async (updateId?: string): Promise<StoredAnswer> => {

@@ -110,9 +110,10 @@ const MALFORMED = new Set(['invalid_type', 'unrecognized_keys', 'invalid_union',
  * Turns zod issues on one part of the request into a problem naming every field at fault: 400 when something is
  * missing or of the wrong type, 422 when every fault is a value out of range.
  */
-export function validationProblem(part: 'body' | 'query' | 'path', issues: ReadonlyArray<z.core.$ZodIssue>): Problem {
-  const errors = issues.map((i) => ({ field: fieldPath([part, ...i.path]), message: issueMessage(i) }));
-  const malformed = issues.some((i) => MALFORMED.has(i.code));
+export function validationProblem(part: 'body' | 'query' | 'path', issues: ReadonlyArray<z.core.$ZodIssue>, input?: unknown): Problem {
+  const missing = (i: z.core.$ZodIssue) => i.path.length > 0 && input !== undefined && valueAt(input, i.path) === undefined;
+  const errors = issues.map((i) => ({ field: fieldPath([part, ...i.path]), message: missing(i) && i.code !== 'invalid_type' ? 'required' : issueMessage(i) }));
+  const malformed = issues.some((i) => MALFORMED.has(i.code) || missing(i));
   const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
   return malformed ? new Problem(400, 'malformed_request', detail, errors) : new Problem(422, 'invalid_field', detail, errors);
 }
@@ -121,4 +122,13 @@ export function validationProblem(part: 'body' | 'query' | 'path', issues: Reado
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `required (${issue.expected})`;
   return issue.message;
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let at: unknown = input;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
 }

@@ -1,0 +1,576 @@
+import type { ParseArgsConfig } from 'node:util';
+import { healthDimensionSchema, kpiFamilySchema } from '../../domain/model';
+import { gateIdSchema, structureSchema } from '../../domain/model';
+import { partnershipKindSchema, timelineModifierSchema } from '../../domain/policy/schema';
+import { roleSchema } from '../../domain/roles';
+import type { ApiRequest } from './client';
+import { usageError } from './errors';
+import { isObject, type JsonObject } from './json';
+import * as render from './render';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+/** A command line once parsed against its command's options. */
+export interface Parsed {
+  values: Values;
+  /** Positional arguments after the command words. */
+  args: string[];
+}
+
+/** What a command does: one API request rendered by `render`, or something done here (Redis, files, projections). */
+export type Plan = { kind: 'api'; request: ApiRequest; render: render.Renderer } | { kind: 'local'; action: LocalAction };
+
+/** The commands that do not go through the API. */
+export type LocalAction =
+  | { type: 'tokens.create'; name: string; roles: string[] }
+  | { type: 'tokens.revoke'; idOrName: string }
+  | { type: 'tokens.list' }
+  | { type: 'policy.validate'; file: string }
+  | { type: 'projections'; argv: string[] };
+
+export interface CommandSpec {
+  /** The command words, e.g. `partnerships create`. */
+  name: string;
+  /** Arguments and flags after the name, for the usage line. */
+  synopsis: string;
+  summary: string;
+  /** Option lines for `--help`. */
+  help: string[];
+  options: Options;
+  /** How many positional arguments it takes. */
+  args: [min: number, max: number];
+  /** Sends a POST/PATCH: takes `--data` and `--idempotency-key`. */
+  write?: boolean;
+  /** Reads a read model: takes `--after`. */
+  after?: boolean;
+  /** Everything after the command words goes to another parser (projections). */
+  passthrough?: boolean;
+  plan(p: Parsed): Plan;
+}
+
+export const GLOBAL_OPTIONS: Options = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+const WRITE_OPTIONS: Options = { data: { type: 'string' }, 'idempotency-key': { type: 'string' } };
+const AFTER_OPTIONS: Options = { after: { type: 'string' } };
+
+const API = '/api/v1';
+const enc = encodeURIComponent;
+
+// ---- reading flags ----------------------------------------------------------------------------------------------
+
+function one(p: Parsed, name: string): string | undefined {
+  const v = p.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function many(p: Parsed, name: string): string[] {
+  const v = p.values[name];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return typeof v === 'string' ? [v] : [];
+}
+
+function flag(p: Parsed, name: string): boolean {
+  return p.values[name] === true;
+}
+
+/** `k=v` pairs (`--attr region=EMEA`), split at the first separator. */
+export function pairs(list: readonly string[], option: string, command: string, sep = '='): Array<[string, string]> {
+  return list.map((item) => {
+    const at = item.indexOf(sep);
+    if (at <= 0) throw usageError(`--${option} takes key${sep}value, got "${item}"`, command);
+    return [item.slice(0, at), item.slice(at + 1)];
+  });
+}
+
+/** A number from a flag, or a usage error naming it. */
+export function numberOf(text: string, what: string, command: string): number {
+  const n = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(n)) throw usageError(`${what} must be a number, got "${text}"`, command);
+  return n;
+}
+
+/** An attribute value as typed: `true`/`false`, a number written canonically (`40`, `2.5`), else the text. */
+export function attributeValue(text: string): string | number | boolean {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) && String(n) === text ? n : text;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string, command: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw usageError(`${what} must be one of ${allowed.join(', ')}; got "${value}"`, command);
+  return value as T;
+}
+
+/** A time any `Date.parse` reads, sent as UTC ISO 8601. */
+export function isoTime(text: string, what: string, command: string): string {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw usageError(`${what} must be a date/time such as 2027-03-01T12:00:00Z, got "${text}"`, command);
+  return new Date(ms).toISOString();
+}
+
+/** `--data '<json>'`: a JSON object merged over the body the flags built. */
+export function dataOf(p: Parsed, command: string): JsonObject {
+  const text = one(p, 'data');
+  if (text === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw usageError(`--data is not valid JSON: ${(e as Error).message}`, command);
+  }
+  if (!isObject(parsed)) throw usageError('--data must be a JSON object, e.g. \'{"attributes":{"tier":"gold"}}\'', command);
+  return parsed;
+}
+
+/** Drops undefined fields. */
+function compact(o: Record<string, unknown>): JsonObject {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The body: flags, then `--data` over them; then every required body field must be present (from either). */
+function body(p: Parsed, command: string, built: Record<string, unknown>, required: ReadonlyArray<readonly [field: string, flag: string]> = []): JsonObject {
+  const merged = { ...compact(built), ...dataOf(p, command) };
+  const missing = required.filter(([field]) => merged[field] === undefined || merged[field] === '').map(([, f]) => f);
+  if (missing.length > 0) throw usageError(`missing ${missing.join(', ')}`, command);
+  return merged;
+}
+
+/** The contract from `--contract-start/--contract-end/--notice-period/--auto-renew/--renewal-term`, if any is given. */
+function contractOf(p: Parsed, command: string): JsonObject | undefined {
+  const start = one(p, 'contract-start');
+  const end = one(p, 'contract-end');
+  const rest = compact({ noticePeriod: one(p, 'notice-period'), renewalTerm: one(p, 'renewal-term'), autoRenew: flag(p, 'auto-renew') ? true : undefined });
+  if (start === undefined && end === undefined && Object.keys(rest).length === 0) return undefined;
+  if (start === undefined || end === undefined) throw usageError('a contract needs both --contract-start and --contract-end', command);
+  return { start: isoTime(start, '--contract-start', command), end: isoTime(end, '--contract-end', command), ...rest };
+}
+
+const CONTRACT_OPTIONS: Options = {
+  'contract-start': { type: 'string' },
+  'contract-end': { type: 'string' },
+  'notice-period': { type: 'string' },
+  'renewal-term': { type: 'string' },
+  'auto-renew': { type: 'boolean' },
+};
+const CONTRACT_HELP = [
+  '--contract-start <time>   contract start (ISO 8601, e.g. 2027-01-01T00:00:00Z)',
+  '--contract-end <time>     contract end',
+  '--notice-period <dur>     ISO 8601 duration, e.g. P90D (default: the policy\'s)',
+  '--renewal-term <dur>      term of an automatic renewal, e.g. P1Y',
+  '--auto-renew              the contract renews automatically at its end',
+];
+
+/** `--kpi id:name:family:target[:unit]` at the launch gate. */
+export function kpiDefinition(text: string, command: string): JsonObject {
+  const parts = text.split(':');
+  if (parts.length < 4 || parts.length > 5) throw usageError(`--kpi takes id:name:family:target[:unit], got "${text}"`, command);
+  const [id, name, family, target, unit] = parts as [string, string, string, string, string | undefined];
+  return compact({
+    id,
+    name,
+    family: oneOf(family, kpiFamilySchema.options, 'a KPI family', command),
+    target: numberOf(target, `the target of KPI ${id}`, command),
+    unit: unit === '' ? undefined : unit,
+  });
+}
+
+// ---- the commands -----------------------------------------------------------------------------------------------
+
+const READ_HELP = '--after <event id>     wait (boundedly) until the read model has applied this event (`<id>/<seq>`, as commands print it)';
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'partnerships create',
+    synopsis: '--name <name> --partner <partner> --kind <kind> --structure <structure> --owner <person> --pmo-lead <person> --sponsor <person> [options]',
+    summary: 'register a partnership (it starts in screening)',
+    help: [
+      `--kind <kind>            ${partnershipKindSchema.options.join(' | ')}`,
+      `--structure <structure>  ${structureSchema.options.join(' | ')}`,
+      '--owner, --pmo-lead, --sponsor <person>   people, as the lifecycle names them (e.g. olga.owner)',
+      '--id <id>                the partnership id (default: made from the name, e.g. acme-cloud-3f9a1c)',
+      '--steering-committee <group>',
+      `--modifier <modifier>    repeatable: ${timelineModifierSchema.options.join(', ')}`,
+      '--attr <key=value>       repeatable; true/false and plain numbers are sent as such',
+      ...CONTRACT_HELP,
+    ],
+    options: {
+      name: { type: 'string' },
+      partner: { type: 'string' },
+      kind: { type: 'string' },
+      structure: { type: 'string' },
+      owner: { type: 'string' },
+      'pmo-lead': { type: 'string' },
+      sponsor: { type: 'string' },
+      id: { type: 'string' },
+      'steering-committee': { type: 'string' },
+      modifier: { type: 'string', multiple: true },
+      attr: { type: 'string', multiple: true },
+      ...CONTRACT_OPTIONS,
+    },
+    args: [0, 0],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const kind = one(p, 'kind');
+      const structure = one(p, 'structure');
+      const modifiers = many(p, 'modifier').map((m) => oneOf(m, timelineModifierSchema.options, '--modifier', c));
+      const attrs = pairs(many(p, 'attr'), 'attr', c);
+      const b = body(
+        p,
+        c,
+        {
+          partnershipId: one(p, 'id'),
+          name: one(p, 'name'),
+          partner: one(p, 'partner'),
+          kind: kind === undefined ? undefined : oneOf(kind, partnershipKindSchema.options, '--kind', c),
+          structure: structure === undefined ? undefined : oneOf(structure, structureSchema.options, '--structure', c),
+          owner: one(p, 'owner'),
+          pmoLead: one(p, 'pmo-lead'),
+          executiveSponsor: one(p, 'sponsor'),
+          steeringCommittee: one(p, 'steering-committee'),
+          modifiers: modifiers.length > 0 ? modifiers : undefined,
+          attributes: attrs.length > 0 ? Object.fromEntries(attrs.map(([k, v]) => [k, attributeValue(v)])) : undefined,
+          contract: contractOf(p, c),
+        },
+        [
+          ['name', '--name'],
+          ['partner', '--partner'],
+          ['kind', '--kind'],
+          ['structure', '--structure'],
+          ['owner', '--owner'],
+          ['pmoLead', '--pmo-lead'],
+          ['executiveSponsor', '--sponsor'],
+        ],
+      );
+      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships`, body: b }, render: render.commandResult('registered') };
+    },
+  },
+  {
+    name: 'partnerships list',
+    synopsis: '[--stage <stage>] [--kind <kind>] [--owner <person>] [--limit <n>] [--offset <n>]',
+    summary: 'list partnerships (summaries)',
+    help: [
+      '--stage <stage>          screening | due_diligence | launch | optimization | renewal | exit | rejected | exited',
+      `--kind <kind>            ${partnershipKindSchema.options.join(' | ')}`,
+      '--owner <person>',
+      '--limit <n>, --offset <n>   paging (default 100 from 0)',
+      READ_HELP,
+    ],
+    options: { stage: { type: 'string' }, kind: { type: 'string' }, owner: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+    args: [0, 0],
+    after: true,
+    plan(p) {
+      const query = { stage: one(p, 'stage'), kind: one(p, 'kind'), owner: one(p, 'owner'), limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') };
+      return { kind: 'api', request: { method: 'GET', path: `${API}/partnerships`, query }, render: render.partnershipList };
+    },
+  },
+  {
+    name: 'partnerships show',
+    synopsis: '<id> [--state]',
+    summary: "a partnership's summary; --state: the live lifecycle state (open tasks, escalations, risks, KPIs)",
+    help: ['--state                  ask the lifecycle itself (not a read model); takes no --after', READ_HELP],
+    options: { state: { type: 'boolean' } },
+    args: [1, 1],
+    after: true,
+    plan(p) {
+      const id = enc(p.args[0] as string);
+      if (flag(p, 'state')) {
+        if (one(p, 'after') !== undefined) throw usageError('--state reads the lifecycle itself: it takes no --after', this.name);
+        return { kind: 'api', request: { method: 'GET', path: `${API}/partnerships/${id}/state` }, render: render.partnershipState };
+      }
+      return { kind: 'api', request: { method: 'GET', path: `${API}/partnerships/${id}`, query: { after: one(p, 'after') } }, render: render.partnershipSummary };
+    },
+  },
+  {
+    name: 'score',
+    synopsis: '<id> --criterion <criterion=score>... [--evaluator <person>]',
+    summary: "submit an evaluator's screening scores (1–5 per criterion)",
+    help: ['--criterion <id=score>   repeatable, one per criterion of the policy', '--evaluator <person>     default: you (the token\'s person)'],
+    options: { criterion: { type: 'string', multiple: true }, evaluator: { type: 'string' } },
+    args: [1, 1],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const scores = pairs(many(p, 'criterion'), 'criterion', c).map(([k, v]) => [k, numberOf(v, `the score of ${k}`, c)] as const);
+      const b = body(p, c, { evaluator: one(p, 'evaluator'), scores: scores.length > 0 ? Object.fromEntries(scores) : undefined }, [['scores', '--criterion']]);
+      const id = p.args[0] as string;
+      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/screening/scores`, body: b }, render: render.commandResult(`scores submitted for ${id}`) };
+    },
+  },
+  {
+    name: 'gate',
+    synopsis: '<id> <gate> advance|reject --rationale <text> [launch: contract and --kpi options]',
+    summary: `decide a gate (${gateIdSchema.options.join(', ')})`,
+    help: [
+      '--rationale <text>       why (recorded with the decision)',
+      '--kpi <id:name:family:target[:unit]>   repeatable; advancing the launch gate needs at least one',
+      `                         families: ${kpiFamilySchema.options.join(', ')}`,
+      ...CONTRACT_HELP,
+    ],
+    options: { rationale: { type: 'string' }, kpi: { type: 'string', multiple: true }, ...CONTRACT_OPTIONS },
+    args: [3, 3],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const [id, gateArg, outcomeArg] = p.args as [string, string, string];
+      const gate = oneOf(gateArg, gateIdSchema.options, 'the gate', c);
+      const outcome = oneOf(outcomeArg, ['advance', 'reject'] as const, 'the decision', c);
+      const kpis = many(p, 'kpi').map((k) => kpiDefinition(k, c));
+      const b = body(p, c, { outcome, rationale: one(p, 'rationale'), contract: contractOf(p, c), kpis: kpis.length > 0 ? kpis : undefined }, [['rationale', '--rationale']]);
+      return {
+        kind: 'api',
+        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/gates/${enc(gate)}/decision`, body: b },
+        render: render.commandResult(`${gate} gate: ${outcome === 'advance' ? 'advanced' : 'rejected'}`),
+      };
+    },
+  },
+  {
+    name: 'task assign',
+    synopsis: '<id> <taskId> --owner <person>',
+    summary: 'give an open task to someone else',
+    help: ['--owner <person>         the new owner'],
+    options: { owner: { type: 'string' } },
+    args: [2, 2],
+    write: true,
+    plan(p) {
+      const [id, taskId] = p.args as [string, string];
+      const b = body(p, this.name, { owner: one(p, 'owner') }, [['owner', '--owner']]);
+      return {
+        kind: 'api',
+        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/assign`, body: b },
+        render: render.commandResult(`task ${taskId} assigned to ${String(b.owner)}`),
+      };
+    },
+  },
+  {
+    name: 'task complete',
+    synopsis: '<id> <taskId> [--note <text>] [--kpi <kpi=value>...] [--health <dimension=1-5>...] [--summary <text>] [--recommendation <r>]',
+    summary: 'complete a checklist item or a review (a review carries KPI values and health ratings)',
+    help: [
+      '--note <text>',
+      '--kpi <kpi=value>        repeatable: a KPI value recorded by the review',
+      `--health <dim=1-5>       repeatable: ${healthDimensionSchema.options.join(', ')}`,
+      '--summary <text>         the review summary',
+      '--recommendation <r>     renew | expand | terminate',
+    ],
+    options: { note: { type: 'string' }, kpi: { type: 'string', multiple: true }, health: { type: 'string', multiple: true }, summary: { type: 'string' }, recommendation: { type: 'string' } },
+    args: [2, 2],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const [id, taskId] = p.args as [string, string];
+      const kpiValues = pairs(many(p, 'kpi'), 'kpi', c).map(([k, v]) => [k, numberOf(v, `the value of KPI ${k}`, c)] as const);
+      const health = pairs(many(p, 'health'), 'health', c).map(
+        ([k, v]) => [oneOf(k, healthDimensionSchema.options, 'a health dimension', c), numberOf(v, `the rating of ${k}`, c)] as const,
+      );
+      const summary = one(p, 'summary');
+      const recommendation = one(p, 'recommendation');
+      const review =
+        kpiValues.length > 0 || health.length > 0 || summary !== undefined || recommendation !== undefined
+          ? compact({
+              kpiValues: kpiValues.length > 0 ? Object.fromEntries(kpiValues) : undefined,
+              healthRatings: health.length > 0 ? Object.fromEntries(health) : undefined,
+              summary,
+              recommendation: recommendation === undefined ? undefined : oneOf(recommendation, ['renew', 'expand', 'terminate'] as const, '--recommendation', c),
+            })
+          : undefined;
+      const b = body(p, c, { note: one(p, 'note'), review });
+      return {
+        kind: 'api',
+        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/complete`, body: b },
+        render: render.commandResult(`task ${taskId} completed`),
+      };
+    },
+  },
+  {
+    name: 'task deadline',
+    synopsis: '<id> <taskId> --due <time> --reason <text>',
+    summary: "move an open task's due date (its escalation ladder is planned again)",
+    help: ['--due <time>             the new due date (ISO 8601; sent as UTC)', '--reason <text>          why it moves'],
+    options: { due: { type: 'string' }, reason: { type: 'string' } },
+    args: [2, 2],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const [id, taskId] = p.args as [string, string];
+      const due = one(p, 'due');
+      const b = body(p, c, { dueAt: due === undefined ? undefined : isoTime(due, '--due', c), reason: one(p, 'reason') }, [
+        ['dueAt', '--due'],
+        ['reason', '--reason'],
+      ]);
+      return {
+        kind: 'api',
+        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/deadline`, body: b },
+        render: render.commandResult(`task ${taskId} now due ${String(b.dueAt)}`),
+      };
+    },
+  },
+  {
+    name: 'escalations ack',
+    synopsis: '<partnershipId>/<escalationId> [--note <text>]',
+    summary: 'acknowledge an escalation (re-arms its level from now)',
+    help: ['the reference is `<partnershipId>/<taskId>:<level>`, as `inbox` and `reports work` list it', '--note <text>'],
+    options: { note: { type: 'string' } },
+    args: [1, 1],
+    write: true,
+    plan(p) {
+      const ref = p.args[0] as string;
+      if (!/^[^/]+\/.+/.test(ref)) throw usageError(`an escalation reference is <partnershipId>/<escalationId>, got "${ref}"`, this.name);
+      return {
+        kind: 'api',
+        request: { method: 'POST', path: `${API}/escalations/${enc(ref)}/acknowledge`, body: body(p, this.name, { note: one(p, 'note') }) },
+        render: render.commandResult(`escalation ${ref} acknowledged`),
+      };
+    },
+  },
+  {
+    name: 'inbox',
+    synopsis: '',
+    summary: 'reminders and escalations addressed to you',
+    help: [READ_HELP],
+    options: {},
+    args: [0, 0],
+    after: true,
+    plan: (p) => ({ kind: 'api', request: { method: 'GET', path: `${API}/me/inbox`, query: { after: one(p, 'after') } }, render: render.inbox }),
+  },
+  {
+    name: 'reports portfolio',
+    synopsis: '',
+    summary: 'partnerships by stage, kind and owner; the funnel and rejection reasons',
+    help: [READ_HELP],
+    options: {},
+    args: [0, 0],
+    after: true,
+    plan: (p) => ({ kind: 'api', request: { method: 'GET', path: `${API}/reports/portfolio`, query: { after: one(p, 'after') } }, render: render.portfolioReport }),
+  },
+  {
+    name: 'reports cycle-times',
+    synopsis: '',
+    summary: 'time in each stage and due-diligence phase: p50/p90 per kind, share within SLA',
+    help: [READ_HELP],
+    options: {},
+    args: [0, 0],
+    after: true,
+    plan: (p) => ({ kind: 'api', request: { method: 'GET', path: `${API}/reports/cycle-times`, query: { after: one(p, 'after') } }, render: render.cycleTimesReport }),
+  },
+  {
+    name: 'reports work',
+    synopsis: '[--owner <person>]',
+    summary: 'open tasks by due date, overdue items, open escalations',
+    help: ['--owner <person>         only this person\'s tasks', READ_HELP],
+    options: { owner: { type: 'string' } },
+    args: [0, 0],
+    after: true,
+    plan: (p) => ({ kind: 'api', request: { method: 'GET', path: `${API}/reports/work`, query: { owner: one(p, 'owner'), after: one(p, 'after') } }, render: render.workReport }),
+  },
+  {
+    name: 'reports calendar',
+    synopsis: '[--from <date>] [--to <date>] [--kind <kind>]',
+    summary: 'upcoming reviews, renewal windows, contract ends, notice ends',
+    help: ['--from <date>            default: now', '--to <date>              default: 90 days after --from', '--kind <kind>            review | renewal_window | contract_end | notice_end', READ_HELP],
+    options: { from: { type: 'string' }, to: { type: 'string' }, kind: { type: 'string' } },
+    args: [0, 0],
+    after: true,
+    plan: (p) => ({
+      kind: 'api',
+      request: { method: 'GET', path: `${API}/reports/calendar`, query: { from: one(p, 'from'), to: one(p, 'to'), kind: one(p, 'kind'), after: one(p, 'after') } },
+      render: render.calendarReport,
+    }),
+  },
+  {
+    name: 'reports kpis',
+    synopsis: '[--limit <n>]',
+    summary: 'KPI scorecards across the portfolio, ranked by ROI',
+    help: ['--limit <n>              how many partnerships (default 50)', READ_HELP],
+    options: { limit: { type: 'string' } },
+    args: [0, 0],
+    after: true,
+    plan: (p) => ({ kind: 'api', request: { method: 'GET', path: `${API}/reports/kpis`, query: { limit: one(p, 'limit'), after: one(p, 'after') } }, render: render.kpisReport }),
+  },
+  {
+    name: 'reports risks',
+    synopsis: '[--min-severity <1-25>] [--status <status>]',
+    summary: 'the risk register across the portfolio',
+    help: ['--min-severity <n>       likelihood × impact, 1–25', '--status <status>        open | mitigating | accepted | closed', READ_HELP],
+    options: { 'min-severity': { type: 'string' }, status: { type: 'string' } },
+    args: [0, 0],
+    after: true,
+    plan: (p) => ({
+      kind: 'api',
+      request: { method: 'GET', path: `${API}/reports/risks`, query: { minSeverity: one(p, 'min-severity'), status: one(p, 'status'), after: one(p, 'after') } },
+      render: render.risksReport,
+    }),
+  },
+  {
+    name: 'tokens create',
+    synopsis: '--name <person> --role <role> [--role <role>]...',
+    summary: 'create an API token (printed once; talks to Redis directly: no API token needed)',
+    help: [`--name <person>          the person, as the lifecycle names them`, `--role <role>            repeatable: ${roleSchema.options.join(', ')}`],
+    options: { name: { type: 'string' }, role: { type: 'string', multiple: true } },
+    args: [0, 0],
+    plan(p) {
+      const c = this.name;
+      const name = one(p, 'name');
+      const roles = many(p, 'role');
+      const missing = [name === undefined || name.trim() === '' ? '--name' : undefined, roles.length === 0 ? '--role' : undefined].filter((m) => m !== undefined);
+      if (missing.length > 0) throw usageError(`missing ${missing.join(', ')}`, c);
+      for (const r of roles) oneOf(r, roleSchema.options, '--role', c);
+      return { kind: 'local', action: { type: 'tokens.create', name: (name as string).trim(), roles } };
+    },
+  },
+  {
+    name: 'tokens revoke',
+    synopsis: '<tokenId|name>',
+    summary: "revoke a token by id, or every token of a person by name (next request fails)",
+    help: [],
+    options: {},
+    args: [1, 1],
+    plan: (p) => ({ kind: 'local', action: { type: 'tokens.revoke', idOrName: p.args[0] as string } }),
+  },
+  {
+    name: 'tokens list',
+    synopsis: '',
+    summary: 'every token (id, person, roles, created at; never the secret)',
+    help: [],
+    options: {},
+    args: [0, 0],
+    plan: () => ({ kind: 'local', action: { type: 'tokens.list' } }),
+  },
+  {
+    name: 'projections',
+    synopsis: 'rebuild|digest|gaps|status [options]',
+    summary: 'read-model maintenance (the projections CLI: partnerflow projections --help)',
+    help: [],
+    options: {},
+    args: [0, Infinity],
+    passthrough: true,
+    plan: (p) => ({ kind: 'local', action: { type: 'projections', argv: p.args } }),
+  },
+  {
+    name: 'policy validate',
+    synopsis: '<file>',
+    summary: 'check a policy file (JSON or YAML); print its version and a summary, or what is wrong (exit 1)',
+    help: [],
+    options: {},
+    args: [1, 1],
+    plan: (p) => ({ kind: 'local', action: { type: 'policy.validate', file: p.args[0] as string } }),
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** The groups (`partnerships`, `task`…) and their subcommands. */
+export function subcommandsOf(group: string): CommandSpec[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+}
+
+/** Every option a command takes: its own, the global ones, and `--data`/`--idempotency-key`/`--after` where they apply. */
+export function optionsOf(spec: CommandSpec): Options {
+  return { ...GLOBAL_OPTIONS, ...(spec.write ? WRITE_OPTIONS : {}), ...(spec.after ? AFTER_OPTIONS : {}), ...spec.options };
+}
