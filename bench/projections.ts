@@ -1,17 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
-import { toCloudEvent } from '../domain/cloudevent';
 import { createKafka, createRedis } from '../infra/clients';
 import { loadConfig } from '../infra/config';
 import { runMain } from '../infra/entry';
 import { up } from '../infra/stack';
 import { READ_MODELS } from '../projections';
-import { LIFECYCLE_EVENT_VERSIONS, lifecycleCloudEventType } from '../projections/catalog';
 import { progressReporter } from '../projections/progress';
 import { rebuild, startProjector } from '../projections/runner';
 import { escapeGlob, unlinkMatching } from '../projections/runner/store';
-import { SAMPLED_TYPES, sampleData } from './sample-events';
+import { syntheticEvent } from './sample-events';
 
 /*
  * npm run bench:projections [-- --events 1000000 --subjects 10000 --partitions 6 --keep]
@@ -19,35 +17,6 @@ import { SAMPLED_TYPES, sampleData } from './sample-events';
  * prints the raw kafkajs consume rate, the projector's rate over the same topic and its ratio, and a rebuild of the
  * whole topic into an empty namespace. Figures only: nothing is asserted.
  */
-
-const TYPES: readonly string[] = SAMPLED_TYPES;
-const TARGET_BYTES = 500;
-
-function syntheticEvent(subject: number, sequence: number): string {
-  const type = sequence === 1 ? 'PartnershipRegistered' : (TYPES[(subject + sequence) % TYPES.length] as string);
-  const version = LIFECYCLE_EVENT_VERSIONS[type] as number;
-  const partnershipId = `bench-p-${String(subject).padStart(6, '0')}`;
-  const at = new Date(Date.UTC(2025, 0, 1) + sequence * 3_600_000 + subject * 1000).toISOString();
-  const build = (padding: string) =>
-    JSON.stringify(
-      toCloudEvent({
-        type: lifecycleCloudEventType(type),
-        subject: partnershipId,
-        sequence,
-        time: at,
-        version,
-        data: {
-          type,
-          version,
-          // Schema-valid data (the projector validates against the domain's schemas); `note` pads events to ~500 bytes.
-          data: { ...sampleData(type, partnershipId, sequence, at), note: padding },
-          metadata: { partnershipId, sequence, occurredAt: at, actor: { id: `person-${sequence % 13}`, role: sequence % 3 === 0 ? 'ops' : 'owner' } },
-        },
-      }),
-    );
-  const bare = build('');
-  return bare.length >= TARGET_BYTES ? bare : build('x'.repeat(TARGET_BYTES - bare.length));
-}
 
 async function produce(kafka: Kafka, topic: string, events: number, subjects: number): Promise<{ ms: number; bytes: number }> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CloudEvent } from '../domain/cloudevent';
-import { CURRENT_EVENT_VERSIONS, cloudEventType, type Event, type EventType } from '../domain/events';
+import { CURRENT_EVENT_VERSIONS, cloudEventType, eventSchema, type Event, type EventType } from '../domain/events';
 import { upcast } from '../domain/upcast';
 import type { EventTypeSpec } from './runner/projection';
 
@@ -45,20 +45,41 @@ export const domainEventEnvelopeSchema = z.object({
 export const lifecycleCloudEventSchema = z
   .looseObject({ type: z.string(), subject: z.string(), sequence: z.number(), dataschemaversion: z.number().optional(), data: z.unknown() })
   .superRefine((ce, ctx) => {
-    const read = upcast(ce.data);
+    const read = readCurrent(ce.data);
     if (!read.ok) {
       ctx.addIssue({ code: 'custom', path: ['data'], message: read.error.message });
       return;
     }
     const { type, metadata } = read.event;
     const version = (ce.data as { version: number }).version;
-    if (cloudEventType(type) !== ce.type) ctx.addIssue({ code: 'custom', path: ['type'], message: `does not match data.type "${type}"` });
+    if (lifecycleCloudEventType(type) !== ce.type) ctx.addIssue({ code: 'custom', path: ['type'], message: `does not match data.type "${type}"` });
     if (ce.dataschemaversion !== undefined && ce.dataschemaversion !== version) {
       ctx.addIssue({ code: 'custom', path: ['dataschemaversion'], message: `does not match data.version ${version}` });
     }
     if (metadata.partnershipId !== ce.subject) ctx.addIssue({ code: 'custom', path: ['subject'], message: `does not match data.metadata.partnershipId "${metadata.partnershipId}"` });
     if (metadata.sequence !== ce.sequence) ctx.addIssue({ code: 'custom', path: ['sequence'], message: `does not match data.metadata.sequence ${metadata.sequence}` });
   });
+
+/**
+ * `upcast`, with a shortcut for the common case: data already at its type's current version needs no upcasting, so
+ * the domain's `eventSchema` alone decides (the same check `upcast` ends with, minus its envelope pre-pass, which
+ * anything `eventSchema` accepts passes). Whatever the shortcut refuses goes through `upcast` itself, so refusals and
+ * their messages are exactly `upcast`'s.
+ */
+function readCurrent(raw: unknown): ReturnType<typeof upcast> {
+  const candidate = raw as { type?: unknown; version?: unknown } | null;
+  if (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.type === 'string' &&
+    Object.hasOwn(CURRENT_EVENT_VERSIONS, candidate.type) &&
+    candidate.version === CURRENT_EVENT_VERSIONS[candidate.type as EventType]
+  ) {
+    const parsed = eventSchema.safeParse(raw);
+    if (parsed.success) return { ok: true, event: parsed.data };
+  }
+  return upcast(raw);
+}
 
 /** A lifecycle CloudEvent after validation. */
 export type LifecycleCloudEvent = CloudEvent & { data: z.infer<typeof domainEventEnvelopeSchema> };

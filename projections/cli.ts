@@ -20,15 +20,23 @@ options:
   --prefix <root>    root of the Redis keys (default ${REDIS_PREFIX})
 read models: ${READ_MODELS.map((m) => m.name).join(', ')}`;
 
-runMain(() =>
-  cli().catch((e: unknown) => {
-    // Operator errors (unknown read model, a rebuild already running…) are one line, not a stack trace.
-    throw e instanceof ProjectionError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? new InfraError((e as Error).message) : e;
-  }),
-);
+/** True for operator errors (unknown read model, a rebuild already running, a bad option): one line, not a stack trace. */
+export function isOperatorError(e: unknown): boolean {
+  return e instanceof ProjectionError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+}
 
-async function cli(): Promise<void> {
+if (require.main === module) {
+  runMain(() =>
+    projectionsCli(process.argv.slice(2)).catch((e: unknown) => {
+      throw isOperatorError(e) ? new InfraError((e as Error).message) : e;
+    }),
+  );
+}
+
+/** Runs one projections command (`rebuild`, `digest`, `gaps`, `status`); also used by `partnerflow projections`. */
+export async function projectionsCli(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
+    args,
     allowPositionals: true,
     options: {
       'read-model': { type: 'string', multiple: true },

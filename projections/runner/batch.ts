@@ -92,9 +92,19 @@ export class BatchProcessor {
   }
 
   private async applyAll(events: PositionedEvent[], offsets: Array<[string, string]>): Promise<void> {
+    // Most read models follow the same streams: select their events and subjects once per set of streams, not per model.
+    const selections = new Map<string, { events: PositionedEvent[]; subjects: string[] }>();
     let pending = this.opts.models.map((model) => {
-      const relevant = events.filter((e) => model.streams.has(e.stream));
-      return { model, events: relevant, subjects: [...new Set(relevant.map((e) => e.event.subject))] };
+      const key = [...model.streams].sort().join('\n');
+      let selected = selections.get(key);
+      if (selected === undefined) {
+        const relevant = events.filter((e) => model.streams.has(e.stream));
+        const subjects = new Set<string>();
+        for (const e of relevant) subjects.add(e.event.subject);
+        selected = { events: relevant, subjects: [...subjects] };
+        selections.set(key, selected);
+      }
+      return { model, events: selected.events, subjects: selected.subjects };
     });
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       if (attempt > MAX_ATTEMPTS) {

@@ -67,8 +67,11 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   const consumer: Consumer = opts.kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
-    maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
-    maxBytes: 32 * 1024 * 1024,
+    // Large fetches when behind: the cost of a batch is mostly per subject (one doc write, one sequence check per read
+    // model), so the more events of a partnership one batch carries, the cheaper each event. A caught-up projector
+    // gets small batches anyway.
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 16 * 1024 * 1024,
+    maxBytes: 96 * 1024 * 1024,
     maxWaitTimeInMs: 200,
     ...opts.consumerConfig,
   });

@@ -11,7 +11,9 @@ import type { ChainableCommander, Redis } from 'ioredis';
 /**
  * Applies one fold pass: checks every subject's sequence token first, then writes all or nothing. The token is the
  * subject's field in the `seq` hash: `<last sequence>`, or `<last sequence>~<held count>` while events are held behind
- * a gap, so one HGET guards both. Arguments are flat (no JSON to decode): root, target, expected generation, the
+ * a gap, so one field guards both (read for all subjects with HMGET, in chunks). Writes are batched too: the subjects'
+ * new tokens in a few HSETs, their docs in a few MSETs, and consecutive index ops of the same op and key in one call,
+ * which keeps every key's order of writes, so the result is that of applying subject after subject. Arguments are flat (no JSON to decode): root, target, expected generation, the
  * offsets (count, then field/offset pairs), then per subject: subject, expected token, new token, doc ('=' unchanged,
  * '-' deleted, '+' then the JSON), ops (count, then op, key, argc, args), held events to add (count, then
  * sequence/JSON pairs), held sequences to drop (count, then sequences), gap record ('=', '-', or '+' then the JSON).
@@ -27,13 +29,15 @@ end
 local ns = root .. gen .. ':'
 local seqKey, gapKey, heldPrefix, docPrefix, ixPrefix = ns .. 'seq', ns .. 'meta:gaps', ns .. 'meta:held:', ns .. 'doc:', ns .. 'ix:'
 local known = {zadd=true, zrem=true, sadd=true, srem=true, hset=true, hdel=true, hincrby=true, rpush=true, del=true}
+-- Ops that may share one call when consecutive ops have the same op and key (Redis applies the arguments in order).
+local variadic = {zadd=true, zrem=true, sadd=true, srem=true, hset=true, hdel=true, rpush=true}
+local CHUNK = 1000
 local nOff = tonumber(ARGV[4])
 local n = #ARGV
 local i = 5 + nOff * 2
-local starts, conflicts = {}, {}
+local starts = {}
 while i <= n do
   starts[#starts + 1] = i
-  if (redis.call('HGET', seqKey, ARGV[i]) or '0') ~= ARGV[i + 1] then conflicts[#conflicts + 1] = ARGV[i] end
   i = i + 3
   if ARGV[i] == '+' then i = i + 2 else i = i + 1 end
   local nOps = tonumber(ARGV[i])
@@ -47,20 +51,47 @@ while i <= n do
   if ARGV[i] == '+' then i = i + 2 else i = i + 1 end
 end
 if i ~= n + 1 then return redis.error_reply('malformed apply arguments') end
+-- Every subject's sequence token is checked (HMGET in chunks) before anything is written.
+local conflicts = {}
+for c = 1, #starts, CHUNK do
+  local fields = {}
+  for k = c, math.min(c + CHUNK - 1, #starts) do fields[#fields + 1] = ARGV[starts[k]] end
+  local tokens = redis.call('HMGET', seqKey, unpack(fields))
+  for k = 1, #fields do
+    if (tokens[k] or '0') ~= ARGV[starts[c + k - 1] + 1] then conflicts[#conflicts + 1] = fields[k] end
+  end
+end
 if #conflicts > 0 then return {'conflict', conflicts} end
+-- Writes to the subjects' own keys (seq fields, docs) are gathered and sent in chunks; they share no key with the index
+-- ops, so only the index ops need their order, which they keep.
+local seqSet, seqDel, docSet, docDel = {}, {}, {}, {}
+local function flushTo(cmd, key, list)
+  for c = 1, #list, CHUNK do
+    if key then redis.call(cmd, key, unpack(list, c, math.min(c + CHUNK - 1, #list)))
+    else redis.call(cmd, unpack(list, c, math.min(c + CHUNK - 1, #list))) end
+  end
+end
+local pendOp, pendKey, pend = nil, nil, {}
+local function flushOps()
+  if pendOp then
+    redis.call(pendOp, pendKey, unpack(pend))
+    pendOp, pendKey, pend = nil, nil, {}
+  end
+end
 for _, start in ipairs(starts) do
   i = start
   local s, expect, token = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   i = i + 3
   if token ~= expect then
-    if token == '0' then redis.call('HDEL', seqKey, s) else redis.call('HSET', seqKey, s, token) end
+    if token == '0' then seqDel[#seqDel + 1] = s else seqSet[#seqSet + 1] = s; seqSet[#seqSet + 1] = token end
   end
   local docMode = ARGV[i]
   if docMode == '+' then
-    redis.call('SET', docPrefix .. s, ARGV[i + 1])
+    docSet[#docSet + 1] = docPrefix .. s
+    docSet[#docSet + 1] = ARGV[i + 1]
     i = i + 2
   else
-    if docMode == '-' then redis.call('DEL', docPrefix .. s) end
+    if docMode == '-' then docDel[#docDel + 1] = docPrefix .. s end
     i = i + 1
   end
   local nOps = tonumber(ARGV[i])
@@ -68,15 +99,15 @@ for _, start in ipairs(starts) do
   for _ = 1, nOps do
     local op, key, argc = ARGV[i], ixPrefix .. ARGV[i + 1], tonumber(ARGV[i + 2])
     local a = i + 3
-    if op == 'rpush' then redis.call('RPUSH', key, unpack(ARGV, a, a + argc - 1))
-    elseif op == 'zadd' then redis.call('ZADD', key, ARGV[a], ARGV[a + 1])
-    elseif op == 'zrem' then redis.call('ZREM', key, ARGV[a])
-    elseif op == 'sadd' then redis.call('SADD', key, ARGV[a])
-    elseif op == 'srem' then redis.call('SREM', key, ARGV[a])
-    elseif op == 'hset' then redis.call('HSET', key, ARGV[a], ARGV[a + 1])
-    elseif op == 'hdel' then redis.call('HDEL', key, ARGV[a])
-    elseif op == 'hincrby' then redis.call('HINCRBY', key, ARGV[a], ARGV[a + 1])
-    elseif op == 'del' then redis.call('DEL', key)
+    if variadic[op] then
+      if pendOp ~= op or pendKey ~= key or #pend + argc > CHUNK then flushOps() end
+      pendOp, pendKey = op, key
+      for j = a, a + argc - 1 do pend[#pend + 1] = ARGV[j] end
+    else
+      flushOps()
+      if op == 'hincrby' then redis.call('HINCRBY', key, ARGV[a], ARGV[a + 1])
+      elseif op == 'del' then redis.call('DEL', key)
+      end
     end
     i = a + argc
   end
@@ -94,6 +125,11 @@ for _, start in ipairs(starts) do
   end
   if ARGV[i] == '+' then redis.call('HSET', gapKey, s, ARGV[i + 1]) elseif ARGV[i] == '-' then redis.call('HDEL', gapKey, s) end
 end
+flushOps()
+flushTo('HSET', seqKey, seqSet)
+flushTo('HDEL', seqKey, seqDel)
+flushTo('MSET', nil, docSet)
+flushTo('DEL', nil, docDel)
 local offKey = ns .. 'meta:offsets'
 for o = 5, 4 + nOff * 2, 2 do
   local cur = redis.call('HGET', offKey, ARGV[o])

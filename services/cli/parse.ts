@@ -114,7 +114,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   let parsed: Parsed;
   try {
     const r = parseArgs({ args: [...leading, ...rest], options: optionsOf(spec), allowPositionals: true, strict: true });
-    parsed = { values: r.values as Parsed['values'], args: r.positionals };
+    parsed = { values: r.values, args: r.positionals };
   } catch (e) {
     throw usageError(((e as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\.$/, ''), spec.name);
   }

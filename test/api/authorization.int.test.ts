@@ -272,12 +272,12 @@ describe('decision rights over HTTP: every command route × every role', () => {
     // Timers may record events on their own (the escalation ladder); commands are the accepted Updates in history.
     const acceptedUpdates = async (p: Prepared) =>
       p.id === '' ? 0 : ((await sys.lifecycle.handle(p.id).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes != null).length;
-    const before = await acceptedUpdates(shared as Prepared);
+    const before = await acceptedUpdates(shared);
 
     const got: Record<string, number> = {};
     const want: Record<string, number> = {};
     for (const column of refusedCells) {
-      const answer = await sys.call(row.method, row.path(shared as Prepared), { as: column === 'none' ? null : column, body: row.body(shared as Prepared) });
+      const answer = await sys.call(row.method, row.path(shared), { as: column === 'none' ? null : column, body: row.body(shared) });
       got[column] = answer.status;
       want[column] = column === 'none' || column === 'revoked' ? 401 : 403;
       expect(answer.contentType).toMatch(/^application\/problem\+json/);
@@ -293,7 +293,7 @@ describe('decision rights over HTTP: every command route × every role', () => {
     );
     expect(got).toEqual(want);
     // Refused cells changed nothing.
-    expect(await acceptedUpdates(shared as Prepared)).toBe(before);
+    expect(await acceptedUpdates(shared)).toBe(before);
   });
 
   test('a forbidden answer says who may take the decision', async () => {
