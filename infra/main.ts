@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createKafka } from './clients';
+import { TokenStore } from '../services/api/tokens';
+import { createKafka, createRedis } from './clients';
 import { loadConfig, type Config } from './config';
 import { runMain, untilSignal } from './entry';
 import { InfraError, sleep } from './processes';
@@ -44,11 +45,22 @@ async function stopChildren(children: Child[]): Promise<void> {
   );
 }
 
+/** On the first start there are no tokens: mint an admin token so someone can create the others. */
+async function bootstrapAdminToken(cfg: Config): Promise<string | null> {
+  const redis = createRedis(cfg);
+  try {
+    return (await new TokenStore(redis).bootstrapAdmin())?.token ?? null;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function start(cfg: Config): Promise<void> {
   const startedServices: ServiceName[] = await up(cfg);
   const children: Child[] = [];
   try {
     await step('creating Kafka topics', () => ensureTopics(createKafka(cfg), cfg));
+    const firstToken = await bootstrapAdminToken(cfg);
     children.push(startChild('worker', 'worker-main.js'), startChild('projector', 'projector-main.js'), startChild('http', 'http-main.js'));
     const crashed = Promise.race(children.map((c) => c.exited.then((code) => ({ name: c.name, code }))));
     const probe = await Promise.race([
@@ -59,13 +71,21 @@ async function start(cfg: Config): Promise<void> {
     ]);
     info(`
 partnerflow is running (probe round trip ${probe.ms} ms)
-  API          http://${cfg.http.host}:${cfg.http.port}   (/healthz, /readyz)
+  API          http://${cfg.http.host}:${cfg.http.port}/api/v1   (docs /docs, OpenAPI /openapi.json, /healthz, /readyz, /metrics)
   Temporal UI  ${cfg.temporal.local ? `http://127.0.0.1:${cfg.temporal.uiPort}/namespaces/${cfg.temporal.namespace}/workflows` : `(external cluster ${cfg.temporal.address})`}
   Temporal     ${cfg.temporal.address}, namespace ${cfg.temporal.namespace}
   Kafka        ${cfg.kafka.brokers.join(',')}
   Redis        ${cfg.redis.url.replace(/\/\/[^@]*@/, '//***@')}
   Logs         ${logDir(cfg)}
 Press Ctrl-C to stop.`);
+    if (firstToken !== null) {
+      info(`
+No API tokens existed, so an admin token was created. It is shown this once; keep it somewhere safe:
+
+  PARTNERFLOW_TOKEN=${firstToken}
+
+Create tokens for people with: npm run partnerflow -- tokens create --name <person> --role <role>`);
+    }
     const outcome = await Promise.race([untilSignal().then((s) => ({ signal: s })), crashed]);
     if ('name' in outcome) warn(`the ${outcome.name} process exited (code ${outcome.code}); stopping everything.`);
     else info(`\n${outcome.signal} received, stopping…`);
