@@ -69,6 +69,7 @@ const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  PROJECTOR_METRICS_PORT: port.default(9464),
   PARTNERFLOW_READ_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
 
   PARTNERFLOW_CACHE_DIR: optionalText,
@@ -118,6 +119,8 @@ export interface Config {
     bodyLimit: number;
     /** Longest a read with `?after=` waits for its read model to catch up, in ms. */
     readWaitMs: number;
+    /** Where the projector serves its Prometheus metrics (lag, rate, dead letters). */
+    projectorMetricsPort: number;
   };
   /** Built tools and jars, shared by every clone on this machine. */
   cacheDir: string;
@@ -249,7 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       local: isLoopback(redisHost) && redisUrl.protocol === 'redis:',
       port: redisUrl.port === '' ? 6379 : Number(redisUrl.port),
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT, readWaitMs: e.PARTNERFLOW_READ_WAIT_MS },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT, readWaitMs: e.PARTNERFLOW_READ_WAIT_MS, projectorMetricsPort: e.PROJECTOR_METRICS_PORT },
     cacheDir: path.resolve(e.PARTNERFLOW_CACHE_DIR ?? defaultCacheDir(env)),
     dataDir: path.resolve(root, e.PARTNERFLOW_DATA_DIR ?? '.data'),
     logLevel: e.PARTNERFLOW_LOG_LEVEL,

@@ -1,6 +1,7 @@
 import { createKafka, createRedis } from './clients';
 import { loadConfig } from './config';
 import { runMain, untilSignal } from './entry';
+import { serveProjectorMetrics } from './projector-metrics';
 import { ensureTopics } from './topics';
 import { READ_MODELS } from '../projections';
 import { startProjector } from '../projections/runner';
@@ -14,6 +15,8 @@ runMain(async () => {
   await ensureTopics(kafka, cfg);
   const redis = createRedis(cfg);
   const projector = await startProjector({ kafka, redis, projections: READ_MODELS });
+  const { server, port } = await serveProjectorMetrics(() => projector.metrics(), cfg.http.host, cfg.http.projectorMetricsPort);
+  process.stdout.write(`projector metrics on http://${cfg.http.host}:${port}/metrics\n`);
   process.stdout.write(
     `projector keeping ${READ_MODELS.map((m) => m.name).join(', ')} from ${cfg.kafka.brokers.join(',')} in ${cfg.redis.url.replace(/\/\/[^@]*@/, '//***@')}\n`,
   );
@@ -25,6 +28,7 @@ runMain(async () => {
   const signal = await untilSignal();
   process.stdout.write(`projector: ${signal}, finishing the batch in hand\n`);
   clearInterval(timer);
+  server.close();
   await projector.stop();
   redis.disconnect();
 });
