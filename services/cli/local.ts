@@ -8,7 +8,7 @@ import { loadPolicyFile, PolicyFileError } from '../../infra/policy-file';
 import { TokenStore, type TokenInfo } from '../api/tokens';
 import type { LocalAction } from './commands';
 import { CliError, EXIT, oneLine } from './errors';
-import { keyValues, objectTable, section, table } from './table';
+import { keyValues, objectTable } from './table';
 
 /** Where a command writes, and what it reads from the environment. */
 export interface Io {
@@ -38,12 +38,14 @@ export function redisPrefix(env: NodeJS.ProcessEnv): string {
 async function withRedis<T>(env: NodeJS.ProcessEnv, fn: (redis: Redis) => Promise<T>): Promise<T> {
   const cfg = configOf(env);
   const redis = createRedis(cfg, { probe: true });
-  redis.on('error', () => undefined); // reported by the failing command below
+  let lastError: Error | undefined;
+  redis.on('error', (e: Error) => (lastError = e)); // reported below, once
   try {
     try {
       await redis.connect();
     } catch (e) {
-      throw new CliError(EXIT.unavailable, `cannot reach Redis at ${cfg.redis.url}: ${oneLine((e as Error).message)} (set REDIS_URL)`);
+      const cause = lastError ?? (e as Error);
+      throw new CliError(EXIT.unavailable, `cannot reach Redis at ${cfg.redis.url}: ${oneLine(cause.message)} (set REDIS_URL)`);
     }
     return await fn(redis);
   } finally {
@@ -127,7 +129,8 @@ export async function runLocal(action: LocalAction, io: Io, json: boolean): Prom
           ['notice period', s.noticePeriod],
           ['kind overrides', s.kindOverrides],
           ['modifiers', s.modifiers],
-        ])}${section('escalation ladder', table(['step'], s.escalationLadder.map((l) => [l])))}`;
+          ['escalation ladder', s.escalationLadder],
+        ])}`;
       });
       return EXIT.ok;
     }

@@ -45,6 +45,17 @@ ${EXIT_CODE_HELP}
 run partnerflow <command> --help for its options.`;
 }
 
+/** Option lines `--flag <v>  what it does`, the descriptions aligned (a line starting with spaces continues the one above). */
+export function alignOptions(lines: readonly string[]): string {
+  const split = lines.map((l): [string, string] => {
+    if (/^\s/.test(l)) return ['', l.trim()];
+    const m = /^(.*?\S)\s{2,}(\S.*)$/.exec(l);
+    return m === null ? [l, ''] : [m[1] as string, m[2] as string];
+  });
+  const w = Math.min(28, Math.max(...split.map(([f]) => (f.length <= 28 ? f.length : 0))));
+  return split.map(([f, d]) => (d === '' ? `  ${f}` : f.length > w ? `  ${f}\n  ${' '.repeat(w)}  ${d}` : `  ${f.padEnd(w)}  ${d}`)).join('\n');
+}
+
 export function commandHelp(spec: CommandSpec): string {
   const extra: string[] = [];
   if (spec.write) {
@@ -53,7 +64,7 @@ export function commandHelp(spec: CommandSpec): string {
   }
   extra.push('--json                   print the raw JSON answer');
   extra.push('-h, --help');
-  const options = [...spec.help, ...extra].map((l) => `  ${l}`).join('\n');
+  const options = alignOptions([...spec.help, ...extra]);
   const tail = spec.name.startsWith('tokens') ? `\n\nuses REDIS_URL and PARTNERFLOW_REDIS_PREFIX (default pf), not the API.` : '';
   return `usage: partnerflow ${spec.name}${spec.synopsis === '' ? '' : ` ${spec.synopsis}`}
 
