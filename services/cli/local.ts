@@ -142,7 +142,7 @@ export async function runLocal(action: LocalAction, io: Io, json: boolean): Prom
 /** `partnerflow projections …`: the projections CLI itself, its errors as one line. */
 async function runProjections(argv: string[], io: Io): Promise<number> {
   configOf(io.env);
-  const { projectionsCli, isOperatorError } = await import('../../projections/cli');
+  const { projectionsCli, isOperatorError } = await import('../../projections/cli-commands');
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
