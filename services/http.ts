@@ -1,35 +1,59 @@
 import type { FastifyInstance } from 'fastify';
 import { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
+import { REDIS_PREFIX } from '../domain/names';
+import type { Policy } from '../domain/policy';
 import { connectTemporalClient, createRedis } from '../infra/clients';
 import type { Config } from '../infra/config';
 import { checkKafka, checkRedis, checkTemporal } from '../infra/health';
 import { loadPolicyFile } from '../infra/policy-file';
 import { ReadModelReader } from '../projections/runner/reader';
 import { buildApi } from './api/app';
+import { IdempotencyStore } from './api/idempotency';
+import { TokenStore } from './api/tokens';
 import { LifecycleClient } from './lifecycle-client';
 
 /** The HTTP service with its connections, so whoever runs it can close them. */
 export interface HttpService {
   app: FastifyInstance;
+  lifecycle: LifecycleClient;
+  tokens: TokenStore;
   close(): Promise<void>;
+}
+
+/** Where a service's pieces live; the defaults are production's, tests and benches give their own. */
+export interface HttpServiceOptions {
+  /** The lifecycle workers' task queue. */
+  taskQueue?: string;
+  /** Root of the Redis keys: read models, tokens, idempotency records. */
+  keyPrefix?: string;
+  /** The policy pinned to new partnerships (default: `PARTNERFLOW_POLICY_FILE`, else the built-in one). */
+  policy?: Policy;
+  /** A Redis client to use (and leave open) instead of a new one. */
+  redis?: Redis;
+  /** Overrides `PARTNERFLOW_READ_WAIT_MS`. */
+  readWaitMs?: number;
 }
 
 /**
  * The HTTP service wired to the configured Temporal, Redis and policy: the operations API under /api/v1, /healthz,
  * /readyz, /metrics, /openapi.json and /docs.
  */
-export async function buildHttpService(cfg: Config, opts: { taskQueue?: string; redis?: Redis } = {}): Promise<HttpService> {
+export async function buildHttpService(cfg: Config, opts: HttpServiceOptions = {}): Promise<HttpService> {
   const connection = await connectTemporalClient(cfg);
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const redis = opts.redis ?? createRedis(cfg);
-  const policy = await loadPolicyFile(cfg.policyFile);
+  const prefix = opts.keyPrefix ?? REDIS_PREFIX;
+  const lifecycle = new LifecycleClient(client, opts.taskQueue, opts.policy ?? (await loadPolicyFile(cfg.policyFile)));
+  const tokens = new TokenStore(redis, prefix);
   const app = await buildApi({
-    lifecycle: new LifecycleClient(client, opts.taskQueue, policy),
-    reader: new ReadModelReader(redis),
+    lifecycle,
+    reader: new ReadModelReader(redis, prefix),
     redis,
+    tokens,
+    idempotency: new IdempotencyStore(redis, undefined, prefix),
     bodyLimit: cfg.http.bodyLimit,
-    readWaitMs: cfg.http.readWaitMs,
+    readWaitMs: opts.readWaitMs ?? cfg.http.readWaitMs,
     readiness: async () => {
       const [temporal, kafka, redisHealth] = await Promise.all([checkTemporal(cfg), checkKafka(cfg), checkRedis(cfg)]);
       return { ready: temporal.ok && kafka.ok && redisHealth.ok, temporal, kafka, redis: redisHealth };
@@ -37,6 +61,8 @@ export async function buildHttpService(cfg: Config, opts: { taskQueue?: string; 
   });
   return {
     app,
+    lifecycle,
+    tokens,
     async close() {
       await app.close();
       if (opts.redis === undefined) redis.disconnect();

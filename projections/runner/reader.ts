@@ -66,4 +66,14 @@ export class ReadModelReader {
     const gen = String(reply[0]);
     return { generation: gen === '' ? null : gen, replies: gen === '' ? commands.map(() => null) : reply.slice(1) };
   }
+
+  /**
+   * The last sequence the model has applied for a subject (0 before its first event). Its `seq` field is `<last>`, or
+   * `<last>~<held>` while events wait behind a gap (see `sequenceToken`).
+   */
+  async appliedSequence(model: string, subject: string): Promise<number> {
+    const { replies } = await this.read(model, [{ command: 'HGET', key: 'seq', args: [subject] }]);
+    const token = replies[0];
+    return typeof token === 'string' ? Number.parseInt(token, 10) || 0 : 0;
+  }
 }

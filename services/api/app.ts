@@ -8,7 +8,8 @@ import type { Actor, Role } from '../../domain/roles';
 import type { ReadModelReader } from '../../projections/runner/reader';
 import { CommandRefused, type LifecycleClient } from '../lifecycle-client';
 import { bodyFields, COMMAND_ROUTES, commandData, type CommandRoute, type PathParam } from './command-routes';
-import { checkIdempotencyKey, IdempotencyStore, sha256, type StoredAnswer } from './idempotency';
+import { sha256 } from './digest';
+import { checkIdempotencyKey, IdempotencyStore, type StoredAnswer } from './idempotency';
 import { ApiMetrics } from './metrics';
 import { registerDocs } from './docs';
 import { openApiDocument, API_PREFIX } from './openapi';
@@ -41,6 +42,9 @@ declare module 'fastify' {
     principal?: Principal;
   }
 }
+
+/** Commands take no query parameters. */
+const NO_QUERY = z.object({});
 
 const fastifyPath = (path: string) => `${API_PREFIX}${path.replace(/\{(\w+)\}/g, ':$1')}`;
 
@@ -126,13 +130,6 @@ function parseAfter(after: string | undefined, partnershipId: string | undefined
   return { subject: partnershipId, sequence: Number(after) };
 }
 
-/** The last sequence a read model applied for a subject (its `seq` field is `<last>` or `<last>~<held>`). */
-async function appliedSequence(reader: ReadModelReader, model: string, subject: string): Promise<number> {
-  const { replies } = await reader.read(model, [{ command: 'HGET', key: 'seq', args: [subject] }]);
-  const token = replies[0];
-  return typeof token === 'string' ? Number.parseInt(token, 10) || 0 : 0;
-}
-
 /** Builds the operations API: every route of the two tables, plus health, metrics and the OpenAPI document. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const tokens = deps.tokens ?? new TokenStore(deps.redis);
@@ -207,7 +204,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       handler: async (request, reply) => {
         const principal = request.principal as Principal;
         const params = parseParams(route.params, request.params);
-        parseQuery(z.object({}), request.query);
+        parseQuery(NO_QUERY, request.query);
         const body = bodyObject(route, request.body);
         const data = commandData(route, params, body, principal);
         if (route.command === 'RegisterPartnership' && data.partnershipId === undefined) data.partnershipId = newPartnershipId(data.name);
@@ -279,7 +276,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         const deadline = Date.now() + readWaitMs;
         let caughtUp: boolean;
         for (;;) {
-          const applied = await Promise.all(route.models.map((m) => appliedSequence(deps.reader, m, target.subject)));
+          const applied = await Promise.all(route.models.map((m) => deps.reader.appliedSequence(m, target.subject)));
           caughtUp = applied.every((s) => s >= target.sequence);
           if (caughtUp || Date.now() >= deadline) break;
           await sleep(15);

@@ -301,21 +301,37 @@ export function commandData(route: CommandRoute, params: Record<string, string>,
 
 /** The fields a caller may send in the body: the data schema's, minus those the path fills. */
 export function bodyFields(route: CommandRoute): string[] {
-  const props = Object.keys(bodyJsonSchema(route).properties ?? {});
-  return props;
+  return Object.keys(bodyJsonSchema(route).properties ?? {});
 }
 
-interface JsonObjectSchema {
+export interface JsonObjectSchema {
   type?: string;
   properties?: Record<string, unknown>;
   required?: string[];
   [k: string]: unknown;
 }
 
-/** JSON Schema of the body (the data schema as a caller writes it, minus the path-filled fields). */
+/** A zod schema as JSON Schema, as a caller writes the value (before defaults), without the `$schema` line. */
+export function inputJsonSchema(schema: z.ZodType): JsonObjectSchema {
+  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonObjectSchema;
+  delete out.$schema;
+  return out;
+}
+
+const bodySchemas = new WeakMap<CommandRoute, JsonObjectSchema>();
+
+/** JSON Schema of the body (the data schema as a caller writes it, minus the path-filled fields); computed once per route. */
 export function bodyJsonSchema(route: CommandRoute): JsonObjectSchema {
-  const schema = z.toJSONSchema(route.data, { io: 'input', unrepresentable: 'any' }) as JsonObjectSchema;
-  delete schema.$schema;
+  let body = bodySchemas.get(route);
+  if (body === undefined) {
+    body = computeBodyJsonSchema(route);
+    bodySchemas.set(route, body);
+  }
+  return body;
+}
+
+function computeBodyJsonSchema(route: CommandRoute): JsonObjectSchema {
+  const schema = inputJsonSchema(route.data);
   const hidden = new Set([...Object.keys(route.into), ...(route.command === 'AcknowledgeEscalation' ? ['escalationId'] : [])]);
   const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.has(k)));
   const required = (schema.required ?? []).filter((k) => !hidden.has(k) && !(route.defaultsToCaller ?? []).includes(k));

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { REDIS_PREFIX } from '../../domain/names';
+import { sha256 } from './digest';
 import { Problem } from './problem';
 
 /** The first answer to a request, kept for replay. */
@@ -19,10 +19,6 @@ export function checkIdempotencyKey(key: string): void {
   if (!KEY.test(key)) {
     throw new Problem(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID');
   }
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DECISION_RIGHTS } from '../../domain/decision-rights';
-import { bodyJsonSchema, COMMAND_ROUTES, type PathParam } from './command-routes';
+import { bodyJsonSchema, COMMAND_ROUTES, inputJsonSchema, type PathParam } from './command-routes';
 import { READ_ROUTES } from './read-routes';
 
 /** Every API route lives under this prefix. */
@@ -8,17 +8,12 @@ export const API_PREFIX = '/api/v1';
 
 type Json = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodType): Json {
-  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
-  delete out.$schema;
-  return out;
-}
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemRef } } });
 
 function pathParameters(params: readonly PathParam[]): Json[] {
-  return params.map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: jsonSchema(p.schema) }));
+  return params.map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: inputJsonSchema(p.schema) }));
 }
 
 /**
@@ -75,7 +70,7 @@ export function openApiDocument(): Json {
         ...pathParameters(route.params),
         ...Object.entries(route.query.shape).map(([name, schema]) => {
           const s = schema as z.ZodType;
-          const js = jsonSchema(s);
+          const js: Json = inputJsonSchema(s);
           return { name, in: 'query', required: !s.safeParse(undefined).success, ...(typeof js.description === 'string' ? { description: js.description } : {}), schema: js };
         }),
       ],

@@ -88,8 +88,11 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       if (q.stage !== undefined) sets.push(portfolio.byStage[q.stage] ?? []);
       if (q.kind !== undefined) sets.push((portfolio.byKind as Record<string, string[]>)[q.kind] ?? []);
       if (q.owner !== undefined) sets.push(portfolio.byOwner[q.owner] ?? []);
-      const all = sets.length > 0 ? sets.reduce((a, b) => a.filter((x) => b.includes(x))) : [...new Set(Object.values(portfolio.byStage).flat())];
-      const ids = [...all].sort();
+      const all = sets.length > 0 ? sets.reduce((a, b) => {
+        const inB = new Set(b);
+        return a.filter((x) => inB.has(x));
+      }) : Object.values(portfolio.byStage).flat();
+      const ids = [...new Set(all)].sort();
       const page = ids.slice(q.offset, q.offset + q.limit);
       return { total: ids.length, offset: q.offset, limit: q.limit, items: await readSummaries(reader, page) };
     },

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { REDIS_PREFIX } from '../../domain/names';
 import { roleSchema, type Role } from '../../domain/roles';
+import { sha256 } from './digest';
 
 /** Who a bearer token speaks for: the person's id (as the lifecycle names people) and their roles. */
 export const principalSchema = z.object({
@@ -27,10 +28,6 @@ export const newTokenSchema = z.object({
 });
 
 const TOKEN = /^pf_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /**
  * Bearer tokens in Redis (`pf:auth:tokens`, a hash from token id to its record). A token is `pf_<id>_<secret>`: the id

@@ -1,21 +1,18 @@
-import { Client, type Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createKafkaPublisher, type EventPublisher } from '../../activities/publisher';
 import { compressedPolicy, type Policy } from '../../domain/policy';
 import type { Role } from '../../domain/roles';
-import { connectTemporalClient, createKafka, createRedis } from '../../infra/clients';
+import { createKafka, createRedis } from '../../infra/clients';
 import type { Config } from '../../infra/config';
 import { createWorker, type RunningWorker } from '../../infra/worker';
 import { READ_MODELS } from '../../projections';
 import { startProjector, type Projector } from '../../projections/runner';
-import { ReadModelReader } from '../../projections/runner/reader';
 import { unlinkMatching, escapeGlob } from '../../projections/runner/store';
-import { buildApi } from '../../services/api/app';
-import { IdempotencyStore } from '../../services/api/idempotency';
-import { TokenStore } from '../../services/api/tokens';
-import { LifecycleClient } from '../../services/lifecycle-client';
+import type { TokenStore } from '../../services/api/tokens';
+import { buildHttpService } from '../../services/http';
+import type { LifecycleClient } from '../../services/lifecycle-client';
 import { people } from './lifecycle';
 import { createTestTopic, quietTemporalLogs, testConfig, unique, workflowBundle } from './stack';
 
@@ -35,7 +32,6 @@ export interface ApiSystem {
   kafka: Kafka;
   prefix: string;
   lifecycle: LifecycleClient;
-  reader: ReadModelReader;
   tokens: Record<Persona, string>;
   tokenStore: TokenStore;
   /** `fetch` against the API as a persona (or with no token when `as` is undefined). */
@@ -63,19 +59,9 @@ export async function startApiSystem(name: string, opts: { policy?: Policy; read
   const done = running.worker.run();
   const redis = createRedis(cfg);
   const projector: Projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic, deadLetterTopic, groupId: `${prefix}-projector`, keyPrefix: prefix });
-  const connection: Connection = await connectTemporalClient(cfg);
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
-  const lifecycle = new LifecycleClient(client, taskQueue, opts.policy ?? compressedPolicy);
-  const reader = new ReadModelReader(redis, prefix);
-  const tokenStore = new TokenStore(redis, prefix);
-  const app = await buildApi({
-    lifecycle,
-    reader,
-    redis,
-    tokens: tokenStore,
-    idempotency: new IdempotencyStore(redis, 3600, prefix),
-    readWaitMs: opts.readWaitMs ?? 15_000,
-  });
+  // The service exactly as `npm start` builds it, on this test's task queue and key prefix.
+  const service = await buildHttpService(cfg, { taskQueue, keyPrefix: prefix, policy: opts.policy ?? compressedPolicy, redis, readWaitMs: opts.readWaitMs ?? 15_000 });
+  const { app, lifecycle, tokens: tokenStore } = service;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
@@ -102,7 +88,6 @@ export async function startApiSystem(name: string, opts: { policy?: Policy; read
     kafka,
     prefix,
     lifecycle,
-    reader,
     tokens,
     tokenStore,
     async call(method, path, o = {}) {
@@ -120,13 +105,12 @@ export async function startApiSystem(name: string, opts: { policy?: Policy; read
       return { status: res.status, headers: res.headers, body: parsed, contentType };
     },
     async close() {
-      await app.close();
+      await service.close();
       await projector.stop();
       running.worker.shutdown();
       await done;
       await running.close();
       await publisher.close();
-      await connection.close();
       await unlinkMatching(redis, `${escapeGlob(prefix)}:*`);
       redis.disconnect();
       await removeTopic();
