@@ -12,7 +12,25 @@ export type IsoTime = z.infer<typeof isoTimeSchema>;
 
 /** The canonical spelling of an instant. */
 export function canonicalTime(iso: string): string {
-  return fromMs(toMs(iso));
+  // Nearly every time read is already canonical (producers write `toISOString()`): recognise that without the cost
+  // of a Date round trip. Anything else (offsets, no milliseconds, 24:00, a 30th of February) takes the round trip.
+  return isCanonical(iso) ? iso : fromMs(toMs(iso));
+}
+
+const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** True when `iso` is exactly what `toISOString()` writes for some instant (years 0000–9999). */
+export function isCanonical(iso: string): boolean {
+  if (iso.length !== 24) return false;
+  const m = CANONICAL.exec(iso);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
 }
 
 /** Milliseconds since the epoch of an ISO-8601 string. */

@@ -37,6 +37,31 @@ export interface BatchProcessorOptions {
 
 const MAX_ATTEMPTS = 10;
 
+/** A partition's place in the log: `topic`, `partition` and the next offset to read. */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** What one flush made durable: each partition's next offset, and the batches it covered (in arrival order). */
+export interface Flushed {
+  offsets: PartitionOffset[];
+  batches: MessageBatch[];
+  events: number;
+}
+
+/** A flush that did not reach Redis: read each partition again from `replayFrom`. */
+export class FlushFailed extends Error {
+  constructor(
+    readonly replayFrom: PartitionOffset[],
+    override readonly cause: unknown,
+  ) {
+    super(`writing to the read models failed (${cause instanceof Error ? cause.message : String(cause)}); re-reading ${replayFrom.map((p) => `${p.topic}[${p.partition}]@${p.offset}`).join(', ')}`);
+    this.name = 'FlushFailed';
+  }
+}
+
 interface ModelCache {
   generation: string | null;
   states: Map<string, SubjectState>;
@@ -52,32 +77,70 @@ interface Pass {
   generation: string;
 }
 
+/** Batches decoded but not yet in Redis. */
+class Pending {
+  readonly events: PositionedEvent[] = [];
+  readonly poison: Poison[] = [];
+  readonly batches: MessageBatch[] = [];
+  /** Per `topic:partition`: the first offset held and the next offset after the last one. */
+  readonly partitions = new Map<string, { topic: string; partition: number; first: string; next: string }>();
+  messages = 0;
+  since = 0;
+}
+
 /**
- * Applies batches to Redis: per batch one pipelined read (only for subjects not in the cache) and one pipelined write,
- * each model's write one atomic script guarded by the subjects' sequences. Resolves once Redis (and the dead-letter
- * topic) have the whole batch; only then may the caller commit its offset.
+ * Applies batches to Redis. Batches are decoded as they arrive (`add`) and written together (`flush`): per flush one
+ * pipelined read (only for subjects not in the cache) and one pipelined write, each model's write one atomic script
+ * guarded by the subjects' sequences. The more events of one partnership a flush carries, the cheaper each event (a
+ * doc is serialised and written once per flush, not once per event), so a consumer that is behind buffers several
+ * batches before flushing. A flush resolves once Redis (and the dead-letter topic) have everything it covers; only
+ * then may the caller commit the offsets it returns.
  */
 export class BatchProcessor {
   private readonly caches = new Map<string, ModelCache>();
   private readonly cacheSize: number;
+  private buffer = new Pending();
+  /** Partitions to be read again from this offset after a failed flush. */
+  private readonly rewound = new Map<string, bigint>();
+  private flushing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: BatchProcessorOptions) {
     this.cacheSize = opts.cacheSize ?? 50_000;
     for (const m of opts.models) this.caches.set(m.name, { generation: null, states: new Map(), mustLoad: new Set() });
   }
 
-  async process(batch: MessageBatch): Promise<void> {
+  /** Messages added and not yet flushed. */
+  get buffered(): number {
+    return this.buffer.messages;
+  }
+
+  /** When the oldest unflushed batch was added (ms since the epoch), or null if nothing waits. */
+  get bufferedSince(): number | null {
+    return this.buffer.messages === 0 ? null : this.buffer.since;
+  }
+
+  /**
+   * Decodes a batch into the buffer; poison is set aside for the dead-letter topic. Writes nothing. Returns false (and
+   * ignores the batch) if it starts past where its partition must be read again after a failed flush.
+   */
+  add(batch: MessageBatch): boolean {
     const { topic, partition, messages } = batch;
     const last = messages[messages.length - 1];
-    if (last === undefined) return;
-    const events: PositionedEvent[] = [];
-    const poison: Poison[] = [];
+    const first = messages[0];
+    if (last === undefined || first === undefined) return false;
+    const field = offsetField(topic, partition);
+    const rewound = this.rewound.get(field);
+    if (rewound !== undefined) {
+      if (BigInt(first.offset) > rewound) return false;
+      this.rewound.delete(field);
+    }
+    const buffer = this.buffer;
     for (const message of messages) {
       const decoded = this.opts.decode(message.value);
       if (decoded.ok) {
-        events.push({ event: decoded.event, stream: decoded.spec.stream, position: `${topic}:${partition}@${message.offset}` });
+        buffer.events.push({ event: decoded.event, stream: decoded.spec.stream, position: `${topic}:${partition}@${message.offset}` });
       } else {
-        poison.push({ topic, partition, message, reason: decoded.reason, detail: decoded.detail });
+        buffer.poison.push({ topic, partition, message, reason: decoded.reason, detail: decoded.detail });
         this.opts.metrics.poison(decoded.reason);
         const who = decoded.subject === undefined ? '' : ` (${decoded.subject}/${decoded.sequence})`;
         this.opts.log(
@@ -85,10 +148,65 @@ export class BatchProcessor {
         );
       }
     }
-    const offsets: Array<[string, string]> = [[offsetField(topic, partition), (BigInt(last.offset) + 1n).toString()]];
-    await Promise.all([this.opts.deadLetter?.send(poison), this.applyAll(events, offsets)]);
-    const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
-    this.opts.metrics.batch(offsetField(topic, partition), messages.length, Number(lag > 0n ? lag : 0n));
+    const next = (BigInt(last.offset) + 1n).toString();
+    const known = buffer.partitions.get(field);
+    if (known === undefined) buffer.partitions.set(field, { topic, partition, first: first.offset, next });
+    else known.next = next;
+    if (buffer.messages === 0) buffer.since = Date.now();
+    buffer.messages += messages.length;
+    buffer.batches.push(batch);
+    return true;
+  }
+
+  /**
+   * Writes everything added so far: the dead-letter topic gets the poison, Redis the folds and each partition's next
+   * offset. Flushes run one at a time, in order; batches added during one go to the next. If a flush fails it throws a
+   * `FlushFailed` naming, per partition, the first offset not in Redis: everything buffered is dropped, later batches
+   * of those partitions are ignored until one starts there, and the caller must seek back to it.
+   */
+  flush(): Promise<Flushed> {
+    const run = this.flushing.then(() => this.flushBuffer());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+
+  /** Adds and flushes one batch. */
+  async process(batch: MessageBatch): Promise<Flushed> {
+    if (!this.add(batch)) return { offsets: [], batches: [], events: 0 };
+    return this.flush();
+  }
+
+  private async flushBuffer(): Promise<Flushed> {
+    const buffer = this.buffer;
+    this.buffer = new Pending();
+    if (buffer.messages === 0) return { offsets: [], batches: [], events: 0 };
+    const offsets: Array<[string, string]> = [...buffer.partitions].map(([field, p]) => [field, p.next]);
+    try {
+      await Promise.all([this.opts.deadLetter?.send(buffer.poison), this.applyAll(buffer.events, offsets)]);
+    } catch (e) {
+      // Whatever reached Redis is guarded by sequences: reading it all again from the first offset is harmless.
+      const replayFrom = new Map<string, PartitionOffset>();
+      for (const pending of [buffer, this.buffer]) {
+        for (const [field, p] of pending.partitions) {
+          const known = replayFrom.get(field);
+          if (known === undefined || BigInt(p.first) < BigInt(known.offset)) replayFrom.set(field, { topic: p.topic, partition: p.partition, offset: p.first });
+        }
+      }
+      this.buffer = new Pending();
+      for (const [field, p] of replayFrom) this.rewound.set(field, BigInt(p.offset));
+      throw new FlushFailed([...replayFrom.values()], e);
+    }
+    this.opts.metrics.flushes += 1;
+    for (const b of buffer.batches) {
+      const lag = BigInt(b.highWatermark) - BigInt((b.messages[b.messages.length - 1] as KafkaMessage).offset) - 1n;
+      this.opts.metrics.batch(offsetField(b.topic, b.partition), b.messages.length, Number(lag > 0n ? lag : 0n));
+    }
+    return {
+      offsets: [...buffer.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next })),
+      batches: buffer.batches,
+      events: buffer.messages,
+    };
   }
 
   private async applyAll(events: PositionedEvent[], offsets: Array<[string, string]>): Promise<void> {

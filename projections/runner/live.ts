@@ -1,7 +1,8 @@
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { PROJECTOR_GROUP, REDIS_PREFIX, TOPICS } from '../../domain/names';
-import { BatchProcessor, type MessageBatch } from './batch';
+import type { Offsets } from 'kafkajs';
+import { BatchProcessor, FlushFailed, type Flushed, type MessageBatch, type PartitionOffset } from './batch';
 import { createDeadLetterSink } from './dead-letter';
 import { createDecoder, type Validator } from './decode';
 import { RunnerMetrics, type MetricsSnapshot } from './metrics';
@@ -25,9 +26,16 @@ export interface ProjectorOptions {
   partitionsConcurrently?: number;
   maxBytesPerPartition?: number;
   cacheSize?: number;
+  /**
+   * While behind, batches are decoded and buffered until this many events wait (or `flushAfterMs` passes, or a batch
+   * reaches the end of its partition), then written to Redis together: a doc is serialised and written once per flush,
+   * so catching up gets cheaper per event. A caught-up projector flushes every batch at once.
+   */
+  flushEvents?: number;
+  flushAfterMs?: number;
   /** kafkajs consumer settings to override (session timeout, fetch sizes…). */
   consumerConfig?: Partial<ConsumerConfig>;
-  /** Test seam: runs after Redis has a batch and before its offset is resolved. */
+  /** Test seam: runs after Redis has a batch and before its offset is committed. */
   afterApply?: (batch: MessageBatch) => Promise<void>;
 }
 
@@ -39,9 +47,9 @@ export interface Projector {
 }
 
 /**
- * Keeps read models up to date from the lifecycle log. A consumer group reads batches; each batch reaches Redis
- * (and poison the dead-letter topic) before its offset is resolved and committed, so a crash anywhere re-delivers
- * instead of losing, and the per-subject sequence check turns the re-delivery into a no-op.
+ * Keeps read models up to date from the lifecycle log. A consumer group reads batches; a flush writes the batches
+ * buffered so far to Redis (and poison to the dead-letter topic), and only then are their offsets committed, so a
+ * crash anywhere re-delivers instead of losing, and the per-subject sequence check turns the re-delivery into a no-op.
  */
 export async function startProjector(opts: ProjectorOptions): Promise<Projector> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`projector: ${line}\n`));
@@ -67,9 +75,9 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   const consumer: Consumer = opts.kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
-    // Large fetches when behind: the cost of a batch is mostly per subject (one doc write, one sequence check per read
-    // model), so the more events of a partnership one batch carries, the cheaper each event. A caught-up projector
-    // gets small batches anyway.
+    // Large fetches when behind: the cost of a flush is mostly per subject (one doc write, one sequence check per read
+    // model), so the more events of a partnership it carries, the cheaper each event. A caught-up projector gets small
+    // batches anyway.
     maxBytesPerPartition: opts.maxBytesPerPartition ?? 16 * 1024 * 1024,
     maxBytes: 96 * 1024 * 1024,
     maxWaitTimeInMs: 200,
@@ -78,25 +86,64 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     log(`consumer crashed (${payload.error.message}); ${payload.restart ? 'restarting' : 'not restarting'}`);
   });
+
+  const flushEvents = opts.flushEvents ?? 50_000;
+  const flushAfterMs = opts.flushAfterMs ?? 500;
+  let stopRequested = false;
+  // Offsets are committed by hand, and only what a flush returns: Redis has everything below them. Inside eachBatch
+  // the commit goes through the batch's own handle, which still commits while the consumer is stopping.
+  type Commit = (offsets: PartitionOffset[]) => Promise<void>;
+  const commitFromOutside: Commit = (offsets) => consumer.commitOffsets(offsets);
+  const commit = async (flushed: Flushed, send: Commit) => {
+    if (opts.afterApply) for (const b of flushed.batches) await opts.afterApply(b);
+    if (flushed.offsets.length === 0) return;
+    try {
+      await send(flushed.offsets);
+    } catch (e) {
+      // Lost the partition in a rebalance, say: its next owner re-reads from the last commit and the sequences make
+      // that a no-op. Nothing is lost, some work is repeated.
+      log(`committing offsets failed (${(e as Error).message}); the next owner of those partitions re-reads them, harmlessly`);
+    }
+  };
+  const flush = async (send: Commit = commitFromOutside) => {
+    try {
+      await commit(await processor.flush(), send);
+    } catch (e) {
+      if (!(e instanceof FlushFailed)) throw e;
+      log(e.message);
+      // The fetch position already moved past what did not reach Redis: move it back, then give Redis a moment.
+      for (const p of e.replayFrom) consumer.seek(p);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  // A buffer that stops growing (the log went quiet before any batch reached its end) is flushed by time.
+  const timer = setInterval(() => {
+    const since = processor.bufferedSince;
+    if (since !== null && Date.now() - since >= flushAfterMs) flush().catch((e: unknown) => log(`flush failed: ${String(e)}`));
+  }, Math.max(10, Math.floor(flushAfterMs / 4)));
+
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
-      autoCommit: true,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 6,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         // A batch not yet started when stop() is called is left for the next owner; one in hand is finished.
         if (!isRunning() || isStale()) return;
         const last = batch.messages[batch.messages.length - 1];
         if (last === undefined) return;
-        await processor.process(batch);
-        if (opts.afterApply) await opts.afterApply(batch);
+        if (!processor.add(batch)) return;
+        // Moves the fetch position only: with autoCommit off, nothing is committed until a flush says so.
         resolveOffset(last.offset);
+        const atEnd = BigInt(last.offset) + 1n >= BigInt(batch.highWatermark);
+        if (atEnd || stopRequested || processor.buffered >= flushEvents) await flush((offsets) => commitOffsetsIfNecessary(byTopic(offsets)));
         await heartbeat();
       },
     });
   } catch (e) {
+    clearInterval(timer);
     await consumer.disconnect();
     await deadLetter.close();
     throw e;
@@ -107,10 +154,25 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
     metrics: () => metrics.snapshot(),
     stop: () => {
       stopping ??= (async () => {
+        // Flush and commit what is buffered while still a member of the group; a batch in hand flushes itself.
+        stopRequested = true;
+        clearInterval(timer);
+        await flush();
         await consumer.disconnect();
         await deadLetter.close();
       })();
       return stopping;
     },
   };
+}
+
+/** Partition offsets in the shape a batch's `commitOffsetsIfNecessary` takes. */
+function byTopic(offsets: readonly PartitionOffset[]): Offsets {
+  const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const o of offsets) {
+    let partitions = topics.get(o.topic);
+    if (partitions === undefined) topics.set(o.topic, (partitions = []));
+    partitions.push({ partition: o.partition, offset: o.offset });
+  }
+  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
 }

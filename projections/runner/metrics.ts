@@ -15,6 +15,8 @@ export interface MetricsSnapshot {
   /** Messages read from the topic (valid or not). */
   consumed: number;
   batches: number;
+  /** Writes to Redis, each covering one or more batches. */
+  flushes: number;
   deadLettered: Record<PoisonReason, number>;
   deadLetteredTotal: number;
   models: Record<string, ModelCounters>;
@@ -32,6 +34,7 @@ const RATE_WINDOW_MS = 10_000;
 export class RunnerMetrics {
   consumed = 0;
   batches = 0;
+  flushes = 0;
   private readonly deadLettered = Object.fromEntries(POISON_REASONS.map((r) => [r, 0])) as Record<PoisonReason, number>;
   private readonly models = new Map<string, ModelCounters>();
   private readonly lag = new Map<string, number>();
@@ -73,6 +76,7 @@ export class RunnerMetrics {
     return {
       consumed: this.consumed,
       batches: this.batches,
+      flushes: this.flushes,
       deadLettered: { ...this.deadLettered },
       deadLetteredTotal: Object.values(this.deadLettered).reduce((a, b) => a + b, 0),
       models: Object.fromEntries([...this.models].map(([k, v]) => [k, { ...v }])),
@@ -103,6 +107,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot, prefix = 'partnerflo
   const models = Object.entries(snapshot.models);
   metric('messages_consumed_total', 'counter', 'Messages read from the lifecycle topic.', [[{}, snapshot.consumed]]);
   metric('batches_total', 'counter', 'Batches applied to Redis.', [[{}, snapshot.batches]]);
+  metric('flushes_total', 'counter', 'Writes to Redis (a projector that is behind writes several batches at once).', [[{}, snapshot.flushes]]);
   metric(
     'events_total',
     'counter',

@@ -27,6 +27,8 @@ export interface RebuildOptions {
   leaseMs?: number;
   maxBytesPerPartition?: number;
   cacheSize?: number;
+  /** Events decoded before they are written to Redis together (more events per partnership per write is cheaper). */
+  flushEvents?: number;
 }
 
 /** Where a rebuild is. */
@@ -52,6 +54,8 @@ export interface RebuildResult {
 }
 
 const TICK_MS = 200;
+/** A buffer this old is flushed even when no batch says so (the end of the log is near, or the log is quiet). */
+const FLUSH_AFTER_MS = 1000;
 
 /**
  * Replays the whole log into a fresh generation of each read model while the live runner keeps the current one
@@ -99,7 +103,31 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
     freshTargets: true,
   });
 
+  const flushEvents = opts.flushEvents ?? 200_000;
   const position = new Map<number, bigint>();
+  // One flush writes to Redis while the next batches are decoded; a second one due meanwhile waits for it.
+  let writing: Promise<void> | null = null;
+  const flushBehind = async () => {
+    if (writing !== null) await writing;
+    const current = flush()
+      .catch(() => undefined)
+      .finally(() => {
+        if (writing === current) writing = null;
+      });
+    writing = current;
+  };
+  // Only what Redis has counts as read: the switch compares these positions with the end of the log.
+  const flush = () =>
+    gate.batch(async () => {
+      try {
+        const flushed = await processor.flush();
+        for (const o of flushed.offsets) if (o.topic === topic) position.set(o.partition, BigInt(o.offset));
+      } catch (e) {
+        // A rebuild does not retry: it fails, and its half-built generation is dropped.
+        failure ??= e as Error;
+        throw e;
+      }
+    });
   let failure: Error | undefined;
   // Batches of different partitions run side by side; a switch attempt waits for them and holds new ones back, so
   // it never races the rebuild's own writes.
@@ -136,9 +164,10 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
         if (!isRunning() || isStale()) return;
         const last = batch.messages[batch.messages.length - 1];
         if (last === undefined) return;
-        await gate.batch(() => processor.process(batch));
-        position.set(batch.partition, BigInt(last.offset) + 1n);
+        if (!processor.add(batch)) return;
         resolveOffset(last.offset);
+        const atEnd = BigInt(last.offset) + 1n >= BigInt(batch.highWatermark);
+        if (atEnd || processor.buffered >= flushEvents) await flushBehind();
         await heartbeat();
       },
     });
@@ -153,6 +182,8 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
       if (opts.signal?.aborted) throw new ProjectionError('rebuild aborted; the half-built generation is dropped and readers stay where they were');
       if (failure) throw failure;
       await sleep(TICK_MS);
+      const since = processor.bufferedSince;
+      if (since !== null && Date.now() - since >= FLUSH_AFTER_MS) await flush();
       high = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
       const caughtUp = [...high].every(([p, h]) => positionOf(p) >= h);
       progress(caughtUp ? 'switching' : 'replaying');

@@ -19,7 +19,9 @@ import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '
 import { eventually } from '../support/stack';
 import { interleaved, lifecycleEvent, lifecycleHistory } from '../unit/projections/support/events';
 import { replay } from '../unit/projections/support/memory-model';
-import { connectClients, disconnectClients, createTopics, header, publishEvents, readTopic, removeSandbox, sandbox, type Sandbox } from './support/harness';
+import { createRedis } from '../../infra/clients';
+import { testConfig } from '../support/stack';
+import { connectClients, disconnectClients, createTopics, dropKeys, header, publishEvents, readTopic, removeSandbox, sandbox, type Sandbox } from './support/harness';
 
 /** A read model that uses every index op, and deletes its doc when a partnership exits then restarts counting. */
 const everyOp: Projection<{ count: number }> = {
@@ -251,6 +253,81 @@ describe('the projection runner against real Kafka and Redis', () => {
     const committed = await admin.fetchOffsets({ groupId: box.group('a'), topics: [box.topic] });
     expect(committed[0]?.partitions[0]?.offset).toBe('30');
     expect((await readTimeline(new ReadModelReader(redis, box.prefix), 'p-s'))?.events).toBe(30);
+  });
+
+  /** Publishes in sends of 12 events: the broker hands out whole record batches, so each send is at most one batch. */
+  async function publishInSends(box: Sandbox, events: Parameters<typeof publishEvents>[2]): Promise<void> {
+    for (let i = 0; i < events.length; i += 12) await publishEvents(producer, box.topic, events.slice(i, i + 12));
+  }
+
+  test('a projector that is behind writes many batches per flush, with the same result as one flush per batch', async () => {
+    const box = await setUp('coalesce', 2);
+    await publishInSends(box, interleaved(['p-1', 'p-2', 'p-3', 'p-4', 'p-5', 'p-6'], 50));
+    // Small fetches: about a dozen events per batch, so catching up takes many batches.
+    const behind = await start(box, { maxBytesPerPartition: 8192 });
+    await appliedBy(behind, 300, 'catching up');
+    const { batches, flushes } = behind.metrics();
+    expect(batches).toBeGreaterThan(12);
+    expect(flushes * 3).toBeLessThan(batches);
+
+    const oneByOne = await start({ ...box, prefix: `${box.prefix}-each` }, { groupId: box.group('b'), maxBytesPerPartition: 8192, flushEvents: 1 });
+    await appliedBy(oneByOne, 300, 'one flush per batch');
+    expect(oneByOne.metrics().flushes).toBeGreaterThan(flushes * 2);
+    for (const model of READ_MODELS) {
+      const [coalesced, each] = await Promise.all([
+        digestReadModel(redis, model.name, { prefix: box.prefix }),
+        digestReadModel(redis, model.name, { prefix: `${box.prefix}-each` }),
+      ]);
+      expect({ model: model.name, sha256: coalesced.sha256, keys: coalesced.keys }).toEqual({ model: model.name, sha256: each.sha256, keys: each.keys });
+    }
+    cleanups.push(() => dropKeys(redis, `${box.prefix}-each`));
+  });
+
+  test('losing Redis mid-run loses and doubles nothing: the failed flush is read again from Kafka', async () => {
+    const box = await setUp('redis-lost', 2);
+    const partnerships = ['p-1', 'p-2', 'p-3', 'p-4', 'p-5', 'p-6', 'p-7', 'p-8'];
+    await publishInSends(box, interleaved(partnerships, 40));
+    // The projector's own connection, cut by hand after its second flush and restored half a second later.
+    const own = createRedis(testConfig());
+    cleanups.push(async () => own.disconnect());
+    const lines: string[] = [];
+    let flushes = 0;
+    const projector = await start(box, {
+      redis: own,
+      maxBytesPerPartition: 8192,
+      flushEvents: 40,
+      log: (line) => lines.push(line),
+      afterApply: async () => {
+        flushes += 1;
+        if (flushes !== 2) return;
+        own.disconnect();
+        setTimeout(() => void own.connect(), 500);
+      },
+    });
+    const reader = new ReadModelReader(redis, box.prefix);
+    await eventually(
+      async () => ((await Promise.all(partnerships.map((p) => readTimeline(reader, p)))).every((t) => t?.events === 40) ? true : undefined),
+      60_000,
+      'every partnership complete',
+    );
+    expect(lines.some((l) => /writing to the read models failed .*re-reading/.test(l))).toBe(true);
+    for (const p of partnerships) expect((await readTimeline(reader, p))?.entries.map((e) => e.sequence)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    await projector.stop();
+
+    // The same log folded by a projector nothing happened to.
+    const clean = await start({ ...box, prefix: `${box.prefix}-clean` }, { groupId: box.group('b') });
+    await appliedBy(clean, 320, 'the clean run');
+    cleanups.push(() => dropKeys(redis, `${box.prefix}-clean`));
+    for (const model of READ_MODELS) {
+      const [after, reference] = await Promise.all([
+        digestReadModel(redis, model.name, { prefix: box.prefix }),
+        digestReadModel(redis, model.name, { prefix: `${box.prefix}-clean` }),
+      ]);
+      expect({ model: model.name, sha256: after.sha256, keys: after.keys }).toEqual({ model: model.name, sha256: reference.sha256, keys: reference.keys });
+    }
+    const committed = await admin.fetchOffsets({ groupId: box.group('a'), topics: [box.topic] });
+    const end = await admin.fetchTopicOffsets(box.topic);
+    expect(committed[0]?.partitions.map((p) => p.offset).sort()).toEqual(end.map((p) => p.high).sort());
   });
 
   test('the probe event becomes visible in its own read model', async () => {
