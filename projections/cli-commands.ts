@@ -7,8 +7,10 @@ import { progressReporter } from './progress';
 import { digestReadModel, ProjectionError, rebuild, ReadModelStore } from './runner';
 
 const USAGE = `usage: npm run projections -- <command> [options]   (node dist/projections/cli.js <command>)
-  rebuild [--read-model <name>]...   replay the whole log into a fresh generation, then switch readers over
-                                     and drop the old one (all read models if none is named)
+  rebuild [--read-model <name>]... [--threads <n>]
+                                     replay the whole log into a fresh generation, then switch readers over
+                                     and drop the old one (all read models if none is named); --threads: how
+                                     many threads replay partitions side by side (default: one per core, up to 4)
   digest  [--read-model <name>]... [--generation <n>]
                                      print a deterministic hash of each read model (current generation by default)
   gaps    [--read-model <name>]...   list partnerships whose events are held behind a missing sequence
@@ -33,6 +35,7 @@ export async function projectionsCli(args?: string[]): Promise<void> {
       generation: { type: 'string' },
       topic: { type: 'string' },
       prefix: { type: 'string' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,6 +48,10 @@ export async function projectionsCli(args?: string[]): Promise<void> {
   const models = (values['read-model'] ?? []).length > 0 ? (values['read-model'] ?? []).map(readModel) : READ_MODELS;
   const topic = values.topic ?? TOPICS.lifecycleEvents;
   const prefix = values.prefix ?? REDIS_PREFIX;
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+    throw new ProjectionError(`--threads takes a whole number from 1 to 64, not "${values.threads}"`);
+  }
   const cfg = loadConfig();
   const redis = createRedis(cfg);
   try {
@@ -63,6 +70,8 @@ export async function projectionsCli(args?: string[]): Promise<void> {
             known: READ_MODELS,
             topic,
             keyPrefix: prefix,
+            workers: threads,
+            config: cfg,
             signal: abort.signal,
             onProgress: (p) => reporter.update(p),
             // On a terminal the bar has no newline yet: start the log line below it.

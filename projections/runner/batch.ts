@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage, Offsets } from 'kafkajs';
 import type { DeadLetterSink, Poison } from './dead-letter';
 import type { Decoded } from './decode';
 import { EMPTY_STATE, foldEvents, type FoldResult, type PositionedEvent, type SubjectState } from './fold';
@@ -42,6 +42,17 @@ export interface PartitionOffset {
   topic: string;
   partition: number;
   offset: string;
+}
+
+/** Partition offsets in the shape a kafkajs batch's `commitOffsetsIfNecessary` takes. */
+export function offsetsByTopic(offsets: readonly PartitionOffset[]): Offsets {
+  const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const o of offsets) {
+    let partitions = topics.get(o.topic);
+    if (partitions === undefined) topics.set(o.topic, (partitions = []));
+    partitions.push({ partition: o.partition, offset: o.offset });
+  }
+  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
 }
 
 /** What one flush made durable: each partition's next offset, and the batches it covered (in arrival order). */

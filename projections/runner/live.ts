@@ -1,8 +1,7 @@
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { PROJECTOR_GROUP, REDIS_PREFIX, TOPICS } from '../../domain/names';
-import type { Offsets } from 'kafkajs';
-import { BatchProcessor, FlushFailed, type Flushed, type MessageBatch, type PartitionOffset } from './batch';
+import { BatchProcessor, FlushFailed, type Flushed, type MessageBatch, offsetsByTopic, type PartitionOffset } from './batch';
 import { createDeadLetterSink } from './dead-letter';
 import { createDecoder, type Validator } from './decode';
 import { RunnerMetrics, type MetricsSnapshot } from './metrics';
@@ -138,7 +137,7 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
         // Moves the fetch position only: with autoCommit off, nothing is committed until a flush says so.
         resolveOffset(last.offset);
         const atEnd = BigInt(last.offset) + 1n >= BigInt(batch.highWatermark);
-        if (atEnd || stopRequested || processor.buffered >= flushEvents) await flush((offsets) => commitOffsetsIfNecessary(byTopic(offsets)));
+        if (atEnd || stopRequested || processor.buffered >= flushEvents) await flush((offsets) => commitOffsetsIfNecessary(offsetsByTopic(offsets)));
         await heartbeat();
       },
     });
@@ -164,15 +163,4 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
       return stopping;
     },
   };
-}
-
-/** Partition offsets in the shape a batch's `commitOffsetsIfNecessary` takes. */
-function byTopic(offsets: readonly PartitionOffset[]): Offsets {
-  const topics = new Map<string, Array<{ partition: number; offset: string }>>();
-  for (const o of offsets) {
-    let partitions = topics.get(o.topic);
-    if (partitions === undefined) topics.set(o.topic, (partitions = []));
-    partitions.push({ partition: o.partition, offset: o.offset });
-  }
-  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
 }

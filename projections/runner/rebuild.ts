@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { PROJECTOR_GROUP, REDIS_PREFIX, TOPICS } from '../../domain/names';
-import { BatchProcessor } from './batch';
-import { createDecoder, type Validator } from './decode';
+import os from 'node:os';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { Config } from '../../infra/config';
+import { startProjectWorker } from '../../infra/worker-thread';
+import { READ_MODELS } from '..';
+import type { PoisonReason } from './decode';
 import { ProjectionError } from './errors';
 import { RunnerMetrics } from './metrics';
-import { catalogOf, compileProjection, type Projection } from './projection';
+import { compileProjection, type Projection } from './projection';
+import type { FromReplayer, ReplayerData, ToReplayer } from './rebuild-worker';
 import { ReadModelStore } from './store';
 
 /** Options of a rebuild. */
@@ -19,7 +25,6 @@ export interface RebuildOptions {
   known?: readonly Projection[];
   topic?: string;
   keyPrefix?: string;
-  validate?: Validator;
   log?: (line: string) => void;
   onProgress?: (progress: RebuildProgress) => void;
   /** Aborting drops the half-built generation and leaves readers where they were. */
@@ -29,6 +34,13 @@ export interface RebuildOptions {
   cacheSize?: number;
   /** Events decoded before they are written to Redis together (more events per partnership per write is cheaper). */
   flushEvents?: number;
+  /** Threads replaying the log side by side, each folding its own partitions (default: one per core, up to 4). */
+  workers?: number;
+  /**
+   * How the replaying threads connect to Kafka and Redis (they cannot share this thread's clients); default: the
+   * process's configuration, from the environment.
+   */
+  config?: Config;
 }
 
 /** Where a rebuild is. */
@@ -70,6 +82,11 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
   const leaseMs = opts.leaseMs ?? 30_000;
   const models = opts.projections.map(compileProjection);
   if (models.length === 0) throw new ProjectionError('nothing to rebuild: no read models given');
+  for (const p of [...opts.projections, ...(opts.known ?? [])]) {
+    if (READ_MODELS.find((m) => m.name === p.name) !== p) {
+      throw new ProjectionError(`read model "${p.name}" is not one of the registered READ_MODELS: the replaying threads know read models by name`);
+    }
+  }
   const store = new ReadModelStore(opts.redis, opts.keyPrefix ?? REDIS_PREFIX);
   const metrics = new RunnerMetrics(models.map((m) => m.name));
 
@@ -84,57 +101,11 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
 
   const admin = opts.kafka.admin();
   const groupId = `${PROJECTOR_GROUP}.rebuild.${randomUUID()}`;
-  const consumer = opts.kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    // Large batches: a batch costs mostly per subject (see live.ts), so more events per partnership per batch is faster.
-    maxBytesPerPartition: opts.maxBytesPerPartition ?? 16 * 1024 * 1024,
-    maxBytes: 96 * 1024 * 1024,
-    maxWaitTimeInMs: 100,
-  });
-  const processor = new BatchProcessor({
-    store,
-    models,
-    decode: createDecoder(catalogOf(opts.known ?? opts.projections), opts.validate),
-    target: (model) => ({ kind: 'generation', generation: generations.get(model) as string }),
-    metrics,
-    log,
-    cacheSize: opts.cacheSize ?? 500_000,
-    freshTargets: true,
-  });
-
-  const flushEvents = opts.flushEvents ?? 200_000;
   const position = new Map<number, bigint>();
-  // One flush writes to Redis while the next batches are decoded; a second one due meanwhile waits for it.
-  let writing: Promise<void> | null = null;
-  const flushBehind = async () => {
-    if (writing !== null) await writing;
-    const current = flush()
-      .catch(() => undefined)
-      .finally(() => {
-        if (writing === current) writing = null;
-      });
-    writing = current;
-  };
-  // Only what Redis has counts as read: the switch compares these positions with the end of the log.
-  const flush = () =>
-    gate.batch(async () => {
-      try {
-        const flushed = await processor.flush();
-        for (const o of flushed.offsets) if (o.topic === topic) position.set(o.partition, BigInt(o.offset));
-      } catch (e) {
-        // A rebuild does not retry: it fails, and its half-built generation is dropped.
-        failure ??= e as Error;
-        throw e;
-      }
-    });
   let failure: Error | undefined;
-  // Batches of different partitions run side by side; a switch attempt waits for them and holds new ones back, so
-  // it never races the rebuild's own writes.
-  const gate = new SwitchGate();
-
   const switched = new Map<string, string | null>();
   let renewal: NodeJS.Timeout | undefined;
+  let replayers: Replayers | undefined;
   try {
     await admin.connect();
     const initial = await admin.fetchTopicOffsets(topic);
@@ -151,26 +122,45 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
         .catch((e: unknown) => (failure ??= e as Error));
     }, leaseMs / 3);
 
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) failure ??= payload.error;
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 6,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        if (!isRunning() || isStale()) return;
-        const last = batch.messages[batch.messages.length - 1];
-        if (last === undefined) return;
-        if (!processor.add(batch)) return;
-        resolveOffset(last.offset);
-        const atEnd = BigInt(last.offset) + 1n >= BigInt(batch.highWatermark);
-        if (atEnd || processor.buffered >= flushEvents) await flushBehind();
-        await heartbeat();
+    // The replaying threads share one consumer group, so each folds its own partitions; there is no use for more
+    // threads than partitions.
+    const threads = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), initial.length));
+    const partitions = initial.map((p) => p.partition).sort((a, b) => a - b);
+    replayers = new Replayers(
+      threads,
+      (i) => ({
+        config: opts.config,
+        models: models.map((m) => m.name),
+        known: (opts.known ?? opts.projections).map((p) => p.name),
+        topic,
+        partitions: partitions.filter((_, k) => k % threads === i),
+        keyPrefix: opts.keyPrefix ?? REDIS_PREFIX,
+        groupId: `${groupId}.${i}`,
+        generations: Object.fromEntries(generations),
+        maxBytesPerPartition: opts.maxBytesPerPartition ?? 16 * 1024 * 1024,
+        cacheSize: opts.cacheSize ?? 500_000,
+        flushEvents: opts.flushEvents ?? 100_000,
+        flushAfterMs: FLUSH_AFTER_MS,
+      }),
+      (flushed) => {
+        // Only what Redis has counts as read: the switch compares these positions with the end of the log, and
+        // progress counts how far they moved (a partition read again after a crashed consumer counts once).
+        let advanced = 0n;
+        for (const o of flushed.offsets) {
+          const at = BigInt(o.offset);
+          const before = positionOf(o.partition);
+          if (o.topic === topic && at > before) {
+            advanced += at - before;
+            position.set(o.partition, at);
+          }
+        }
+        metrics.batch('replayed', Number(advanced), 0);
+        for (const [reason, n] of Object.entries(flushed.poison) as Array<[PoisonReason, number]>) for (let i = 0; i < n; i += 1) metrics.poison(reason);
       },
-    });
+      (e) => (failure ??= e),
+    );
+    await replayers.ready(() => failure);
+    log(`replaying with ${threads} thread${threads === 1 ? '' : 's'}`);
 
     const progress = (phase: RebuildProgress['phase']) => {
       const snap = metrics.snapshot();
@@ -182,13 +172,11 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
       if (opts.signal?.aborted) throw new ProjectionError('rebuild aborted; the half-built generation is dropped and readers stay where they were');
       if (failure) throw failure;
       await sleep(TICK_MS);
-      const since = processor.bufferedSince;
-      if (since !== null && Date.now() - since >= FLUSH_AFTER_MS) await flush();
       high = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
       const caughtUp = [...high].every(([p, h]) => positionOf(p) >= h);
       progress(caughtUp ? 'switching' : 'replaying');
       if (!caughtUp) continue;
-      await gate.exclusive(async () => {
+      await replayers.exclusive(async () => {
         for (const m of models) {
           if (switched.has(m.name)) continue;
           const gen = generations.get(m.name) as string;
@@ -214,8 +202,8 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
       });
     }
     clearInterval(renewal);
-    await consumer.disconnect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await replayers.stop();
+    await admin.deleteGroups(replayers.groups).catch(() => undefined);
     progress('dropping');
 
     const results: RebuildResult['models'] = [];
@@ -231,8 +219,8 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
     return { models: results, events: snap.consumed, poison: snap.deadLetteredTotal, ms: Date.now() - started };
   } catch (e) {
     clearInterval(renewal);
-    await consumer.disconnect().catch(() => undefined);
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await replayers?.stop().catch(() => undefined);
+    if (replayers) await admin.deleteGroups(replayers.groups).catch(() => undefined);
     for (const [name, gen] of generations) if (!switched.has(name)) await abandon(store, name, gen);
     throw e;
   } finally {
@@ -245,34 +233,96 @@ async function abandon(store: ReadModelStore, model: string, generation: string)
   await store.dropGeneration(model, generation).catch(() => undefined);
 }
 
-/** Many batches at once, or one switch attempt alone. */
-class SwitchGate {
-  private active = 0;
-  private switching: Promise<void> | null = null;
-  private idle: (() => void) | null = null;
+/** Threads to replay with by default: one per core, up to 4. */
+function defaultWorkers(): number {
+  return Math.min(4, os.availableParallelism());
+}
 
-  async batch<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.switching !== null) await this.switching;
-    this.active += 1;
-    try {
-      return await fn();
-    } finally {
-      this.active -= 1;
-      if (this.active === 0) this.idle?.();
+/** Young generation of a replaying thread: folding allocates many short-lived objects, and a small one GCs often. */
+const YOUNG_GENERATION_MB = 384;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** The replaying threads of one rebuild, and the hold on their writes around a switch-over. */
+class Replayers {
+  private readonly threads: Array<{ worker: Worker; ready: Promise<void>; held: (() => void) | null; stopped: Promise<void> }> = [];
+  private stopping = false;
+  /** The consumer groups of the threads (one each). */
+  readonly groups: string[] = [];
+
+  constructor(
+    count: number,
+    data: (index: number) => ReplayerData,
+    onFlushed: (message: Extract<FromReplayer, { t: 'flushed' }>) => void,
+    onFailure: (e: Error) => void,
+  ) {
+    for (let i = 0; i < count; i += 1) {
+      const own = data(i);
+      this.groups.push(own.groupId);
+      const worker = startProjectWorker(path.join(__dirname, 'rebuild-worker'), {
+        workerData: own as unknown as Record<string, unknown>,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
+      let markReady!: () => void;
+      let markStopped!: () => void;
+      const thread = {
+        worker,
+        ready: new Promise<void>((resolve) => (markReady = resolve)),
+        held: null as (() => void) | null,
+        stopped: new Promise<void>((resolve) => (markStopped = resolve)),
+      };
+      worker.on('message', (message: FromReplayer) => {
+        if (message.t === 'ready') markReady();
+        else if (message.t === 'flushed') onFlushed(message);
+        else if (message.t === 'held') thread.held?.();
+        else if (message.t === 'failed') onFailure(new ProjectionError(`a replaying thread failed: ${message.message}`));
+        else markStopped();
+      });
+      worker.on('error', (e) => onFailure(e));
+      worker.on('exit', (code) => {
+        markStopped();
+        if (!this.stopping) onFailure(new ProjectionError(`a replaying thread exited (code ${code}) before the rebuild finished`));
+      });
+      this.threads.push(thread);
     }
   }
 
+  /** Resolves once every thread has joined the group, or throws what `failed` reports first. */
+  async ready(failed: () => Error | undefined): Promise<void> {
+    const all = Promise.all(this.threads.map((t) => t.ready));
+    for (let done = false; !done; ) {
+      done = await Promise.race([all.then(() => true), sleep(TICK_MS).then(() => false)]);
+      const e = failed();
+      if (e) throw e;
+    }
+  }
+
+  /** Runs `fn` while no thread writes: each finishes the flush in hand, then waits until `fn` is done. */
   async exclusive(fn: () => Promise<void>): Promise<void> {
-    let release!: () => void;
-    this.switching = new Promise<void>((resolve) => (release = resolve));
     try {
-      if (this.active > 0) await new Promise<void>((resolve) => (this.idle = resolve));
-      this.idle = null;
+      await Promise.all(
+        this.threads.map(
+          (t) =>
+            new Promise<void>((resolve) => {
+              t.held = resolve;
+              t.worker.postMessage({ t: 'hold' } satisfies ToReplayer);
+            }),
+        ),
+      );
       await fn();
     } finally {
-      this.switching = null;
-      release();
+      for (const t of this.threads) {
+        t.held = null;
+        t.worker.postMessage({ t: 'release' } satisfies ToReplayer);
+      }
     }
+  }
+
+  /** Leaves the group and ends every thread (terminating any that does not stop in time). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.threads) t.worker.postMessage({ t: 'stop' } satisfies ToReplayer);
+    await Promise.race([Promise.all(this.threads.map((t) => t.stopped)), sleep(STOP_TIMEOUT_MS)]);
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
 }
 

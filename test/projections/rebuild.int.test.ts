@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../domain/cloudevent';
+import { PROJECTOR_GROUP } from '../../domain/names';
 import { READ_MODELS } from '../../projections';
 import { digestReadModel, rebuild, ReadModelReader, ReadModelStore, startProjector, type Projector } from '../../projections/runner';
 import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline';
@@ -78,17 +79,32 @@ describe('rebuilding read models from the log', () => {
     await caughtUp(box);
     const clean = `${box.prefix}-clean`;
 
-    const result = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: clean, log: () => undefined });
+    const single = `${box.prefix}-single`;
+    cleanups.push(() => dropKeys(redis, single));
 
-    expect(result).toMatchObject({ events: 300, poison: 0 });
-    expect(result.models.map((m) => [m.name, m.previous])).toEqual(READ_MODELS.map((m) => [m.name, null]));
+    // Three replaying threads (one partition each), and one thread replaying all three partitions.
+    const lines: string[] = [];
+    const result = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: clean, workers: 3, log: (l) => lines.push(l) });
+    const alone = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: single, workers: 1, log: (l) => lines.push(l) });
+
+    expect(lines).toContain('replaying with 3 threads');
+    expect(lines).toContain('replaying with 1 thread');
+    for (const r of [result, alone]) {
+      expect(r).toMatchObject({ events: 300, poison: 0 });
+      expect(r.models.map((m) => [m.name, m.previous])).toEqual(READ_MODELS.map((m) => [m.name, null]));
+    }
     // Every read model, not just the timeline: live folding and a rebuild from the log must agree to the byte.
     for (const model of READ_MODELS) {
       const liveDigest = await digestReadModel(redis, model.name, { prefix: box.prefix });
-      const rebuiltDigest = await digestReadModel(redis, model.name, { prefix: clean });
-      expect([model.name, rebuiltDigest.sha256, rebuiltDigest.keys]).toEqual([model.name, liveDigest.sha256, liveDigest.keys]);
+      for (const prefix of [clean, single]) {
+        const rebuiltDigest = await digestReadModel(redis, model.name, { prefix });
+        expect([model.name, prefix, rebuiltDigest.sha256, rebuiltDigest.keys]).toEqual([model.name, prefix, liveDigest.sha256, liveDigest.keys]);
+      }
     }
     expect((await digestReadModel(redis, TIMELINE, { prefix: clean })).keys).toBeGreaterThan(0);
+    // The threads' consumer groups are gone with them.
+    const { groups } = await admin.listGroups();
+    expect(groups.map((g) => g.groupId).filter((g) => g.startsWith(`${PROJECTOR_GROUP}.rebuild.`))).toEqual([]);
   });
 
   test('a rebuild during live traffic switches over without a reader seeing an empty or half-built model', async () => {
@@ -202,6 +218,15 @@ describe('rebuilding read models from the log', () => {
     ]);
   });
 
+  test('a read model the replaying threads cannot name is refused before anything starts', async () => {
+    const box = await setUp('unknown-model', 1);
+    const impostor = { ...timelineProjection, fold: timelineProjection.fold.bind(timelineProjection) };
+    await expect(rebuild({ kafka, redis, projections: [impostor], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
+      'read model "timeline" is not one of the registered READ_MODELS',
+    );
+    expect(await new ReadModelStore(redis, box.prefix).generations(TIMELINE)).toEqual([]);
+  });
+
   test('a second rebuild of the same model is refused while one holds the lease', async () => {
     const box = await setUp('lease', 1);
     const store = new ReadModelStore(redis, box.prefix);
@@ -238,9 +263,14 @@ describe('rebuilding read models from the log', () => {
     await publishEvents(producer, box.topic, [...lifecycleHistory('p-1', 40), ...lifecycleHistory('p-2', 40)]);
     const args = ['--read-model', TIMELINE, '--topic', box.topic, '--prefix', box.prefix];
 
-    const rebuildRun = spawnTs('projections/cli.ts', {}, ['rebuild', ...args]);
+    const refused = spawnTs('projections/cli.ts', {}, ['rebuild', ...args, '--threads', '0']);
+    expect((await refused.exited).code).not.toBe(0);
+    expect(refused.output()).toContain('--threads takes a whole number from 1 to 64, not "0"');
+
+    const rebuildRun = spawnTs('projections/cli.ts', {}, ['rebuild', ...args, '--threads', '2']);
     const rebuilt = await rebuildRun.exited;
     expect({ code: rebuilt.code, output: rebuildRun.output() }).toMatchObject({ code: 0 });
+    expect(rebuildRun.output()).toContain('replaying with 2 threads');
     expect(rebuildRun.output()).toMatch(/rebuilt timeline: generation \d+/);
     expect(rebuildRun.output()).toMatch(/100\.0% 80\/80 events .* ev\/s {2}lag 0/);
     expect(rebuildRun.output()).not.toContain('\r');
