@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
@@ -7,12 +8,12 @@ import { runMain } from '../infra/entry';
 import { up } from '../infra/stack';
 import { READ_MODELS } from '../projections';
 import { progressReporter } from '../projections/progress';
-import { rebuild, startProjector } from '../projections/runner';
+import { catalogOf, createDecoder, rebuild, startProjector } from '../projections/runner';
 import { escapeGlob, unlinkMatching } from '../projections/runner/store';
 import { syntheticEvent } from './sample-events';
 
 /*
- * npm run bench:projections [-- --events 1000000 --subjects 10000 --partitions 6 --keep]
+ * npm run bench:projections [-- --events 1000000 --subjects 10000 --partitions 6 --threads <rebuild threads> --keep]
  * (or BENCH_EVENTS / BENCH_SUBJECTS / BENCH_PARTITIONS). One synthetic topic of ~500-byte lifecycle CloudEvents;
  * prints the raw kafkajs consume rate, the projector's rate over the same topic and its ratio, and a rebuild of the
  * whole topic into an empty namespace. Figures only: nothing is asserted.
@@ -58,8 +59,8 @@ async function produce(kafka: Kafka, topic: string, events: number, subjects: nu
   return { ms: Date.now() - started, bytes };
 }
 
-/** Consumes the whole topic with a no-op batch handler; times first batch to last. */
-async function rawConsume(kafka: Kafka, admin: Admin, topic: string, events: number, groupId: string): Promise<number> {
+/** Consumes the whole topic with a batch handler that does `each` per message (nothing by default); times first batch to last. */
+async function rawConsume(kafka: Kafka, admin: Admin, topic: string, events: number, groupId: string, each?: (value: Buffer | null) => void): Promise<number> {
   const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, maxWaitTimeInMs: 200 });
   let count = 0;
   let first = 0;
@@ -79,6 +80,7 @@ async function rawConsume(kafka: Kafka, admin: Admin, topic: string, events: num
         firstCount = batch.messages.length;
       }
       count += batch.messages.length;
+      if (each) for (const m of batch.messages) each(m.value);
       resolveOffset(last.offset);
       await heartbeat();
       if (count >= events) done();
@@ -122,6 +124,7 @@ runMain(async () => {
       subjects: { type: 'string' },
       partitions: { type: 'string' },
       keep: { type: 'boolean' },
+      threads: { type: 'string' },
     },
   });
   const cfg = loadConfig();
@@ -157,14 +160,35 @@ runMain(async () => {
     const raw = await rawConsume(kafka, admin, topic, events, `bench-raw-${id}`);
     out(`  raw kafkajs consume  ${fmt(raw)} events/s (no-op eachBatch)`);
 
+    // What any projector that validates what it reads pays before it writes anything: JSON, envelope, domain schema.
+    const decode = createDecoder(catalogOf(READ_MODELS));
+    const decoded = await rawConsume(kafka, admin, topic, events, `bench-decode-${id}`, (value) => {
+      if (!decode(value).ok) throw new Error('the bench data does not decode');
+    });
+    out(`  consume + decode     ${fmt(decoded)} events/s (JSON.parse + zod validation, no writes), ${(decoded / raw).toFixed(2)} × raw: the ceiling of one validating thread`);
+
     const projected = await projectorConsume(kafka, redis, admin, topic, dlq, events, `bench-projector-${id}`, `${prefix}-live`);
     out(`  projector            ${fmt(projected)} events/s (${READ_MODELS.map((m) => m.name).join(' + ')}), ${(projected / raw).toFixed(2)} × raw (goal ≥ 0.7)`);
     await unlinkMatching(redis, `${escapeGlob(`${prefix}-live`)}:*`);
 
     const reporter = progressReporter(process.stderr);
-    const result = await rebuild({ kafka, redis, projections: READ_MODELS, topic, keyPrefix: `${prefix}-rebuild`, onProgress: (p) => reporter.update(p), log: () => undefined });
+    let threads = '';
+    const result = await rebuild({
+      kafka,
+      redis,
+      projections: READ_MODELS,
+      topic,
+      keyPrefix: `${prefix}-rebuild`,
+      workers: values.threads === undefined ? undefined : Number(values.threads),
+      config: cfg,
+      onProgress: (p) => reporter.update(p),
+      log: (line) => (threads = /replaying with (\d+) thread/.exec(line)?.[1] ?? threads),
+    });
     reporter.finish();
-    out(`  rebuild              ${fmt((result.events / result.ms) * 1000)} events/s (${fmt(result.events)} events in ${(result.ms / 1000).toFixed(1)} s into an empty namespace; goal ≥ 50,000)`);
+    out(
+      `  rebuild              ${fmt((result.events / result.ms) * 1000)} events/s (${fmt(result.events)} events in ${(result.ms / 1000).toFixed(1)} s into an empty namespace, ` +
+        `${threads} replaying threads on ${os.availableParallelism()} cores; goal ≥ 50,000)`,
+    );
     const used = await redis.info('memory');
     out(`  redis used_memory    ${/used_memory_human:(\S+)/.exec(used)?.[1] ?? '?'} after the rebuild`);
   } finally {

@@ -55,6 +55,33 @@ export function offsetsByTopic(offsets: readonly PartitionOffset[]): Offsets {
   return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
 }
 
+/**
+ * Runs flushes in the background, one at a time, so the next batches are decoded while Redis takes the last flush: a
+ * second flush due while one is in flight waits for it (which also bounds what is buffered).
+ */
+export class OneBehind {
+  private inFlight: Promise<void> | null = null;
+
+  /** True while a background task runs. */
+  get busy(): boolean {
+    return this.inFlight !== null;
+  }
+
+  /** Waits for the task in flight, if any, then starts `task` without waiting for it. `task` must not reject. */
+  async start(task: () => Promise<void>): Promise<void> {
+    if (this.inFlight !== null) await this.inFlight;
+    const current: Promise<void> = task().finally(() => {
+      if (this.inFlight === current) this.inFlight = null;
+    });
+    this.inFlight = current;
+  }
+
+  /** Resolves once the task in flight (if any) is done. */
+  async settled(): Promise<void> {
+    while (this.inFlight !== null) await this.inFlight;
+  }
+}
+
 /** What one flush made durable: each partition's next offset, and the batches it covered (in arrival order). */
 export interface Flushed {
   offsets: PartitionOffset[];

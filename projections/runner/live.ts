@@ -1,7 +1,7 @@
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { PROJECTOR_GROUP, REDIS_PREFIX, TOPICS } from '../../domain/names';
-import { BatchProcessor, FlushFailed, type Flushed, type MessageBatch, offsetsByTopic, type PartitionOffset } from './batch';
+import { BatchProcessor, FlushFailed, OneBehind, type Flushed, type MessageBatch, offsetsByTopic, type PartitionOffset } from './batch';
 import { createDeadLetterSink } from './dead-letter';
 import { createDecoder, type Validator } from './decode';
 import { RunnerMetrics, type MetricsSnapshot } from './metrics';
@@ -86,7 +86,7 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
     log(`consumer crashed (${payload.error.message}); ${payload.restart ? 'restarting' : 'not restarting'}`);
   });
 
-  const flushEvents = opts.flushEvents ?? 50_000;
+  const flushEvents = opts.flushEvents ?? 100_000;
   const flushAfterMs = opts.flushAfterMs ?? 500;
   let stopRequested = false;
   // Offsets are committed by hand, and only what a flush returns: Redis has everything below them. Inside eachBatch
@@ -115,10 +115,13 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
       await new Promise((r) => setTimeout(r, 1000));
     }
   };
+  // While behind, a full buffer is flushed in the background and the next batches are decoded meanwhile.
+  const behind = new OneBehind();
+  const flushBehind = () => behind.start(() => flush().catch((e: unknown) => log(`flush failed: ${String(e)}`)));
   // A buffer that stops growing (the log went quiet before any batch reached its end) is flushed by time.
   const timer = setInterval(() => {
     const since = processor.bufferedSince;
-    if (since !== null && Date.now() - since >= flushAfterMs) flush().catch((e: unknown) => log(`flush failed: ${String(e)}`));
+    if (since !== null && Date.now() - since >= flushAfterMs && !behind.busy) void flushBehind();
   }, Math.max(10, Math.floor(flushAfterMs / 4)));
 
   await consumer.connect();
@@ -137,7 +140,12 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
         // Moves the fetch position only: with autoCommit off, nothing is committed until a flush says so.
         resolveOffset(last.offset);
         const atEnd = BigInt(last.offset) + 1n >= BigInt(batch.highWatermark);
-        if (atEnd || stopRequested || processor.buffered >= flushEvents) await flush((offsets) => commitOffsetsIfNecessary(offsetsByTopic(offsets)));
+        if (atEnd || stopRequested) {
+          await behind.settled();
+          await flush((offsets) => commitOffsetsIfNecessary(offsetsByTopic(offsets)));
+        } else if (processor.buffered >= flushEvents) {
+          await flushBehind();
+        }
         await heartbeat();
       },
     });
@@ -156,6 +164,7 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
         // Flush and commit what is buffered while still a member of the group; a batch in hand flushes itself.
         stopRequested = true;
         clearInterval(timer);
+        await behind.settled();
         await flush();
         await consumer.disconnect();
         await deadLetter.close();

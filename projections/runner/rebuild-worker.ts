@@ -3,7 +3,7 @@ import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import { createKafka, createRedis } from '../../infra/clients';
 import { loadConfig, type Config } from '../../infra/config';
 import { readModel } from '..';
-import { BatchProcessor, offsetsByTopic, type PartitionOffset } from './batch';
+import { BatchProcessor, OneBehind, offsetsByTopic, type PartitionOffset } from './batch';
 import { createDecoder, POISON_REASONS, type PoisonReason } from './decode';
 import { RunnerMetrics } from './metrics';
 import { catalogOf, compileProjection } from './projection';
@@ -107,20 +107,11 @@ async function main(data: ReplayerData): Promise<void> {
   };
   const fail = (e: unknown) => post({ t: 'failed', message: e instanceof Error ? e.message : String(e) });
 
-  // One flush writes to Redis while the next batches are decoded; a second one due meanwhile waits for it.
-  let writing: Promise<void> | null = null;
-  const flushBehind = async () => {
-    if (writing !== null) await writing;
-    const current = flush((offsets) => consumer.commitOffsets(offsets))
-      .catch(fail)
-      .finally(() => {
-        if (writing === current) writing = null;
-      });
-    writing = current;
-  };
+  const behind = new OneBehind();
+  const flushBehind = () => behind.start(() => flush((offsets) => consumer.commitOffsets(offsets)).catch(fail));
   const timer = setInterval(() => {
     const since = processor.bufferedSince;
-    if (since !== null && Date.now() - since >= data.flushAfterMs && writing === null) void flushBehind();
+    if (since !== null && Date.now() - since >= data.flushAfterMs && !behind.busy) void flushBehind();
   }, Math.max(10, Math.floor(data.flushAfterMs / 4)));
 
   parentPort?.on('message', (message: ToReplayer) => {
@@ -159,7 +150,7 @@ async function main(data: ReplayerData): Promise<void> {
       resolveOffset(last.offset);
       if (BigInt(last.offset) + 1n >= BigInt(batch.highWatermark)) {
         // The end of the partition: write now, the coordinator is waiting for it.
-        if (writing !== null) await writing;
+        await behind.settled();
         await flush((offsets) => commitOffsetsIfNecessary(offsetsByTopic(offsets))).catch(fail);
       } else if (processor.buffered >= data.flushEvents) {
         await flushBehind();

@@ -270,6 +270,7 @@ describe('the projection runner against real Kafka and Redis', () => {
     expect(batches).toBeGreaterThan(12);
     expect(flushes * 3).toBeLessThan(batches);
 
+    cleanups.push(() => dropKeys(redis, `${box.prefix}-each`));
     const oneByOne = await start({ ...box, prefix: `${box.prefix}-each` }, { groupId: box.group('b'), maxBytesPerPartition: 8192, flushEvents: 1 });
     await appliedBy(oneByOne, 300, 'one flush per batch');
     expect(oneByOne.metrics().flushes).toBeGreaterThan(flushes * 2);
@@ -280,7 +281,6 @@ describe('the projection runner against real Kafka and Redis', () => {
       ]);
       expect({ model: model.name, sha256: coalesced.sha256, keys: coalesced.keys }).toEqual({ model: model.name, sha256: each.sha256, keys: each.keys });
     }
-    cleanups.push(() => dropKeys(redis, `${box.prefix}-each`));
   });
 
   test('losing Redis mid-run loses and doubles nothing: the failed flush is read again from Kafka', async () => {
@@ -315,9 +315,9 @@ describe('the projection runner against real Kafka and Redis', () => {
     await projector.stop();
 
     // The same log folded by a projector nothing happened to.
+    cleanups.push(() => dropKeys(redis, `${box.prefix}-clean`));
     const clean = await start({ ...box, prefix: `${box.prefix}-clean` }, { groupId: box.group('b') });
     await appliedBy(clean, 320, 'the clean run');
-    cleanups.push(() => dropKeys(redis, `${box.prefix}-clean`));
     for (const model of READ_MODELS) {
       const [after, reference] = await Promise.all([
         digestReadModel(redis, model.name, { prefix: box.prefix }),
