@@ -6,7 +6,9 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
  * Run from TypeScript sources (the tests run them through @swc/jest), the thread has no transpiler of its own, so it
  * compiles the project's .ts files on load with @swc/core, a development dependency the tests already use.
  */
-const TS_BOOTSTRAP = `
+/** JavaScript that makes `require` compile `.ts` files with @swc/core, then requires the module `entry` evaluates to. */
+export function tsBootstrap(entry: string): string {
+  return `
 const fs = require('node:fs');
 const swc = require('@swc/core');
 require.extensions['.ts'] = (module, filename) => {
@@ -15,8 +17,11 @@ require.extensions['.ts'] = (module, filename) => {
   });
   module._compile(code, filename);
 };
-require(require('node:worker_threads').workerData.__entry);
+require(${entry});
 `;
+}
+
+const TS_BOOTSTRAP = tsBootstrap(`require('node:worker_threads').workerData.__entry`);
 
 /** Options of a project worker thread. */
 export interface ProjectWorkerOptions {

@@ -5,6 +5,7 @@ import type { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../../domain/cloudevent';
 import { unlinkMatching, escapeGlob } from '../../../projections/runner/store';
 import { createKafka, createRedis } from '../../../infra/clients';
+import { tsBootstrap } from '../../../infra/worker-thread';
 import { eventually, testConfig, unique } from '../../support/stack';
 
 /** A topic (and its dead-letter topic) only this test uses, and a Redis key root only it writes. */
@@ -93,17 +94,7 @@ export async function topicEnd(admin: Admin, topic: string): Promise<Map<number,
 }
 
 // Runs a .ts entry in a child process without building: @swc/core (what jest uses) compiles each required file.
-const SWC_HOOK = `
-const fs = require('node:fs');
-const swc = require('@swc/core');
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline',
-  });
-  module._compile(code, filename);
-};
-require(process.env.PF_TS_ENTRY);
-`;
+const SWC_HOOK = tsBootstrap('process.env.PF_TS_ENTRY');
 
 /** A child process running a TypeScript entry, with its output collected. */
 export interface Child {
