@@ -80,6 +80,20 @@ export class OneBehind {
   async settled(): Promise<void> {
     while (this.inFlight !== null) await this.inFlight;
   }
+
+  /**
+   * Starts `task` in the background whenever `processor` has held a batch for `afterMs` and nothing runs (a log that
+   * went quiet before any batch reached its partition's end). Returns the timer, to clear on stop.
+   */
+  everyAged(processor: BatchProcessor, afterMs: number, task: () => Promise<void>): NodeJS.Timeout {
+    return setInterval(
+      () => {
+        const since = processor.bufferedSince;
+        if (since !== null && Date.now() - since >= afterMs && !this.busy) void this.start(task);
+      },
+      Math.max(10, Math.floor(afterMs / 4)),
+    );
+  }
 }
 
 /** What one flush made durable: each partition's next offset, and the batches it covered (in arrival order). */
@@ -208,12 +222,6 @@ export class BatchProcessor {
     return run;
   }
 
-
-  /** Adds and flushes one batch. */
-  async process(batch: MessageBatch): Promise<Flushed> {
-    if (!this.add(batch)) return { offsets: [], batches: [], events: 0 };
-    return this.flush();
-  }
 
   private async flushBuffer(): Promise<Flushed> {
     const buffer = this.buffer;

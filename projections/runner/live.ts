@@ -117,12 +117,9 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   };
   // While behind, a full buffer is flushed in the background and the next batches are decoded meanwhile.
   const behind = new OneBehind();
-  const flushBehind = () => behind.start(() => flush().catch((e: unknown) => log(`flush failed: ${String(e)}`)));
-  // A buffer that stops growing (the log went quiet before any batch reached its end) is flushed by time.
-  const timer = setInterval(() => {
-    const since = processor.bufferedSince;
-    if (since !== null && Date.now() - since >= flushAfterMs && !behind.busy) void flushBehind();
-  }, Math.max(10, Math.floor(flushAfterMs / 4)));
+  const flushInBackground = () => flush().catch((e: unknown) => log(`flush failed: ${String(e)}`));
+  const flushBehind = () => behind.start(flushInBackground);
+  const timer = behind.everyAged(processor, flushAfterMs, flushInBackground);
 
   await consumer.connect();
   try {

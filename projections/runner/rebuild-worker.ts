@@ -108,11 +108,9 @@ async function main(data: ReplayerData): Promise<void> {
   const fail = (e: unknown) => post({ t: 'failed', message: e instanceof Error ? e.message : String(e) });
 
   const behind = new OneBehind();
-  const flushBehind = () => behind.start(() => flush((offsets) => consumer.commitOffsets(offsets)).catch(fail));
-  const timer = setInterval(() => {
-    const since = processor.bufferedSince;
-    if (since !== null && Date.now() - since >= data.flushAfterMs && !behind.busy) void flushBehind();
-  }, Math.max(10, Math.floor(data.flushAfterMs / 4)));
+  const flushInBackground = () => flush((offsets) => consumer.commitOffsets(offsets)).catch(fail);
+  const flushBehind = () => behind.start(flushInBackground);
+  const timer = behind.everyAged(processor, data.flushAfterMs, flushInBackground);
 
   parentPort?.on('message', (message: ToReplayer) => {
     if (message.t === 'hold') {
