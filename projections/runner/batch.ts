@@ -1,7 +1,7 @@
 import type { KafkaMessage, Offsets } from 'kafkajs';
 import type { DeadLetterSink, Poison } from './dead-letter';
 import type { Decoded } from './decode';
-import { EMPTY_STATE, foldEvents, type FoldResult, type PositionedEvent, type SubjectState } from './fold';
+import { EMPTY_STATE, foldPasses, type FoldResult, type PositionedEvent, type SubjectState } from './fold';
 import { offsetField } from './keys';
 import type { RunnerMetrics } from './metrics';
 import type { CompiledProjection } from './projection';
@@ -96,10 +96,21 @@ export class OneBehind {
   }
 }
 
+/** A batch a flush covered, without its messages (a buffer keeps no consumed bytes once they are decoded). */
+export interface BatchSummary {
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  messages: number;
+  /** How many messages of the partition were after this batch when it was fetched. */
+  lag: number;
+}
+
 /** What one flush made durable: each partition's next offset, and the batches it covered (in arrival order). */
 export interface Flushed {
   offsets: PartitionOffset[];
-  batches: MessageBatch[];
+  batches: BatchSummary[];
   events: number;
 }
 
@@ -133,7 +144,7 @@ interface Pass {
 class Pending {
   readonly events: PositionedEvent[] = [];
   readonly poison: Poison[] = [];
-  readonly batches: MessageBatch[] = [];
+  readonly batches: BatchSummary[] = [];
   /** Per `topic:partition`: the first offset held and the next offset after the last one. */
   readonly partitions = new Map<string, { topic: string; partition: number; first: string; next: string }>();
   messages = 0;
@@ -206,7 +217,8 @@ export class BatchProcessor {
     else known.next = next;
     if (buffer.messages === 0) buffer.since = Date.now();
     buffer.messages += messages.length;
-    buffer.batches.push(batch);
+    const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+    buffer.batches.push({ topic, partition, firstOffset: first.offset, lastOffset: last.offset, messages: messages.length, lag: Number(lag > 0n ? lag : 0n) });
     return true;
   }
 
@@ -244,10 +256,7 @@ export class BatchProcessor {
       throw new FlushFailed([...replayFrom.values()], e);
     }
     this.opts.metrics.flushes += 1;
-    for (const b of buffer.batches) {
-      const lag = BigInt(b.highWatermark) - BigInt((b.messages[b.messages.length - 1] as KafkaMessage).offset) - 1n;
-      this.opts.metrics.batch(offsetField(b.topic, b.partition), b.messages.length, Number(lag > 0n ? lag : 0n));
-    }
+    for (const b of buffer.batches) this.opts.metrics.batch(offsetField(b.topic, b.partition), b.messages, b.lag);
     return {
       offsets: [...buffer.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next })),
       batches: buffer.batches,
@@ -275,7 +284,7 @@ export class BatchProcessor {
         throw new Error(`read models ${pending.map((p) => p.model.name).join(', ')} kept conflicting with another writer after ${MAX_ATTEMPTS} attempts`);
       }
       const passes = await Promise.all(pending.map((p) => this.prepare(p)));
-      const folds: FoldResult[] = passes.map((p) => foldEvents(p.model, p.states, p.events));
+      const folds = foldPasses(passes);
       const results = await this.opts.store.apply(
         passes.map((p, i) => ({
           model: p.model.name,

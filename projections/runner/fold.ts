@@ -84,17 +84,63 @@ interface Work {
 
 const NO_HELD: ReadonlyMap<number, CloudEvent> = new Map();
 
+/** One read model's fold pass: the model, the states it folds against, and the events (in log order) it is given. */
+export interface FoldPass {
+  model: CompiledProjection;
+  states: ReadonlyMap<string, SubjectState>;
+  events: readonly PositionedEvent[];
+}
+
 /**
  * Folds events (in log order) into the given subject states: a sequence at or below the last applied is a duplicate;
  * the next one is applied, followed by any held events it unblocks; a later one is held and its gap reported. Pure:
  * the input states are not modified.
  */
 export function foldEvents(model: CompiledProjection, states: ReadonlyMap<string, SubjectState>, events: readonly PositionedEvent[]): FoldResult {
-  const work = new Map<string, Work>();
-  const result: FoldResult = { changes: [], states: new Map(), applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [] };
-  const { projection, handles, streams } = model;
+  return foldPasses([{ model, states, events }])[0] as FoldResult;
+}
 
-  const apply = (w: Work, event: CloudEvent) => {
+/**
+ * `foldEvents` for several read models at once, one result per pass. Passes given the same events array share one
+ * grouping of them by subject, and each subject's events are folded by every such model in turn while they are still
+ * in the CPU's cache (one pass per model over a large buffer of events would read each event from memory again).
+ */
+export function foldPasses(passes: readonly FoldPass[]): FoldResult[] {
+  const results = passes.map((): FoldResult => ({ changes: [], states: new Map(), applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [] }));
+  const byEvents = new Map<readonly PositionedEvent[], number[]>();
+  passes.forEach((p, i) => {
+    const same = byEvents.get(p.events);
+    if (same === undefined) byEvents.set(p.events, [i]);
+    else same.push(i);
+  });
+  for (const [events, indexes] of byEvents) {
+    for (const [subject, group] of bySubject(events)) {
+      for (const i of indexes) {
+        const pass = passes[i] as FoldPass;
+        foldSubject(pass.model, subject, pass.states.get(subject) ?? EMPTY_STATE, group, results[i] as FoldResult);
+      }
+    }
+  }
+  return results;
+}
+
+/** Events grouped by subject, each group in log order; subjects in order of first appearance. */
+function bySubject(events: readonly PositionedEvent[]): Map<string, PositionedEvent[]> {
+  const groups = new Map<string, PositionedEvent[]>();
+  for (const e of events) {
+    const group = groups.get(e.event.subject);
+    if (group === undefined) groups.set(e.event.subject, [e]);
+    else group.push(e);
+  }
+  return groups;
+}
+
+/** Folds one subject's events (in log order) into `result`. */
+function foldSubject(model: CompiledProjection, subject: string, base: SubjectState, events: readonly PositionedEvent[], result: FoldResult): void {
+  const { projection, handles, streams } = model;
+  const w: Work = { base, seq: base.seq, doc: base.doc, docChanged: false, held: null, gap: base.gap, ops: [], hold: null, unhold: null };
+
+  const apply = (event: CloudEvent) => {
     if (handles.has(event.type)) {
       const before = w.doc as never;
       const after = projection.fold(before, event);
@@ -111,61 +157,51 @@ export function foldEvents(model: CompiledProjection, states: ReadonlyMap<string
 
   for (const { event, stream, position } of events) {
     if (!streams.has(stream)) continue;
-    let w = work.get(event.subject);
-    if (w === undefined) {
-      const base = states.get(event.subject) ?? EMPTY_STATE;
-      w = { base, seq: base.seq, doc: base.doc, docChanged: false, held: null, gap: base.gap, ops: [], hold: null, unhold: null };
-      work.set(event.subject, w);
-    }
     const seq = event.sequence;
-    const held = w.held ?? w.base.held;
+    const held = w.held ?? base.held;
     if (seq <= w.seq || held.has(seq)) {
       result.duplicates += 1;
       continue;
     }
     if (seq === w.seq + 1) {
-      apply(w, event);
+      apply(event);
       if (held.size === 0) continue;
-      const mine = (w.held ??= new Map(w.base.held));
+      const mine = (w.held ??= new Map(base.held));
       for (let next = mine.get(w.seq + 1); next !== undefined; next = mine.get(w.seq + 1)) {
         mine.delete(next.sequence);
         if (!(w.hold?.delete(next.sequence) ?? false)) (w.unhold ??= []).push(next.sequence);
-        apply(w, next);
+        apply(next);
       }
     } else {
-      (w.held ??= new Map(w.base.held)).set(seq, event);
+      (w.held ??= new Map(base.held)).set(seq, event);
       (w.hold ??= new Map()).set(seq, JSON.stringify(event));
       result.held += 1;
     }
-    const gap = gapAfter(w.held ?? w.base.held, w.seq, w.gap, position);
+    const gap = gapAfter(w.held ?? base.held, w.seq, w.gap, position);
     if (gap !== null && (w.gap === null || w.gap.expected !== gap.expected)) {
-      result.gapsOpened.push({ subject: event.subject, expected: gap.expected, received: seq, position });
+      result.gapsOpened.push({ subject, expected: gap.expected, received: seq, position });
     }
-    if (gap === null && w.gap !== null) result.gapsClosed.push(event.subject);
+    if (gap === null && w.gap !== null) result.gapsClosed.push(subject);
     w.gap = gap;
   }
 
-  for (const [subject, w] of work) {
-    const { base } = w;
-    const held = w.held ?? base.held;
-    const gapChanged = !sameGap(base.gap, w.gap);
-    if (w.seq === base.seq && !w.docChanged && w.hold === null && w.unhold === null && !gapChanged) continue;
-    const change: SubjectChange = {
-      subject,
-      expectSeq: base.seq,
-      expectHeld: base.held.size,
-      seq: w.seq,
-      held: held.size,
-      ops: w.ops,
-      hold: w.hold === null ? [] : [...w.hold],
-      unhold: w.unhold ?? [],
-    };
-    if (w.docChanged) change.doc = w.doc === null ? null : JSON.stringify(w.doc);
-    if (gapChanged) change.gap = w.gap;
-    result.changes.push(change);
-    result.states.set(subject, { seq: w.seq, doc: w.doc, held: held.size === 0 ? NO_HELD : held, gap: w.gap });
-  }
-  return result;
+  const held = w.held ?? base.held;
+  const gapChanged = !sameGap(base.gap, w.gap);
+  if (w.seq === base.seq && !w.docChanged && w.hold === null && w.unhold === null && !gapChanged) return;
+  const change: SubjectChange = {
+    subject,
+    expectSeq: base.seq,
+    expectHeld: base.held.size,
+    seq: w.seq,
+    held: held.size,
+    ops: w.ops,
+    hold: w.hold === null ? [] : [...w.hold],
+    unhold: w.unhold ?? [],
+  };
+  if (w.docChanged) change.doc = w.doc === null ? null : JSON.stringify(w.doc);
+  if (gapChanged) change.gap = w.gap;
+  result.changes.push(change);
+  result.states.set(subject, { seq: w.seq, doc: w.doc, held: held.size === 0 ? NO_HELD : held, gap: w.gap });
 }
 
 function gapAfter(held: ReadonlyMap<number, CloudEvent>, seq: number, current: GapRecord | null, position: string): GapRecord | null {

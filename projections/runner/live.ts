@@ -1,7 +1,7 @@
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { PROJECTOR_GROUP, REDIS_PREFIX, TOPICS } from '../../domain/names';
-import { BatchProcessor, FlushFailed, OneBehind, type Flushed, type MessageBatch, offsetsByTopic, type PartitionOffset } from './batch';
+import { BatchProcessor, FlushFailed, OneBehind, type BatchSummary, type Flushed, offsetsByTopic, type PartitionOffset } from './batch';
 import { createDeadLetterSink } from './dead-letter';
 import { createDecoder, type Validator } from './decode';
 import { RunnerMetrics, type MetricsSnapshot } from './metrics';
@@ -35,7 +35,7 @@ export interface ProjectorOptions {
   /** kafkajs consumer settings to override (session timeout, fetch sizes…). */
   consumerConfig?: Partial<ConsumerConfig>;
   /** Test seam: runs after Redis has a batch and before its offset is committed. */
-  afterApply?: (batch: MessageBatch) => Promise<void>;
+  afterApply?: (batch: BatchSummary) => Promise<void>;
 }
 
 /** A running projector. */

@@ -34,8 +34,8 @@ async function main(): Promise<void> {
     consumerConfig: { sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 6000 },
     log: (line) => process.stdout.write(`log ${line}\n`),
     afterApply: async (batch) => {
-      const first = batch.messages[0]?.offset;
-      const last = batch.messages[batch.messages.length - 1]?.offset;
+      const first = batch.firstOffset;
+      const last = batch.lastOffset;
       const duplicates = Object.values(self.projector?.metrics().models ?? {}).reduce((n, m) => n + m.duplicates, 0);
       process.stdout.write(`applied ${batch.partition} ${first}-${last} duplicates=${duplicates}\n`);
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));

@@ -1,8 +1,10 @@
 import { toCloudEvent } from '../../../domain/cloudevent';
 import { LIFECYCLE_EVENTS, PROBE_EVENT, lifecycleCloudEventType } from '../../../projections/catalog';
+import { READ_MODELS } from '../../../projections';
 import { compileProjection, foldEvents, EMPTY_STATE, type Projection, type SubjectState } from '../../../projections/runner';
+import { foldPasses, type FoldResult } from '../../../projections/runner/fold';
 import { timelineProjection } from '../../../projections/timeline';
-import { lifecycleEvent, lifecycleHistory } from './support/events';
+import { interleaved, lifecycleEvent, lifecycleHistory } from './support/events';
 import { MemoryReadModel } from './support/memory-model';
 
 /** Counts TaskOpened events only: every other lifecycle event must still advance its sequence. */
@@ -107,6 +109,59 @@ describe('the runner fold (sequence checks, duplicates, gaps)', () => {
     expect(result.changes).toMatchObject([{ subject: 'p-1', expectSeq: 2, expectHeld: 0, seq: 3 }]);
     expect(JSON.stringify(state.doc)).toBe(frozen);
     expect(states.get('p-1')?.seq).toBe(2);
+  });
+});
+
+describe('folding every read model at once, subject by subject', () => {
+  // Interleaved partnerships, then trouble: a redelivered stretch, a gap that stays open, one that closes later.
+  const subjects = ['p-1', 'p-2', 'p-3', 'p-4'];
+  const log = [
+    ...interleaved(subjects, 12),
+    ...lifecycleHistory('p-2', 4, 5),
+    ...lifecycleHistory('p-1', 3, 15),
+    lifecycleEvent({ subject: 'p-3', sequence: 14 }),
+    lifecycleEvent({ subject: 'p-3', sequence: 13 }),
+    lifecycleEvent({ subject: 'p-1', sequence: 13, type: 'TaskCompleted' }),
+  ].map((event, i) => ({ event, ...at(i) }));
+  const models = READ_MODELS.map((m) => compileProjection(m));
+
+  test('gives each model what folding it alone, one event at a time, gives', () => {
+    const together = foldPasses(models.map((model) => ({ model, states: new Map(), events: log })));
+
+    models.forEach((model, m) => {
+      const states = new Map<string, SubjectState>();
+      const ops = new Map<string, unknown[]>();
+      const counts = { applied: 0, duplicates: 0, held: 0 };
+      for (const one of log) {
+        const step = foldEvents(model, states, [one]);
+        for (const [subject, state] of step.states) states.set(subject, state);
+        for (const c of step.changes) ops.set(c.subject, [...(ops.get(c.subject) ?? []), ...c.ops]);
+        counts.applied += step.applied;
+        counts.duplicates += step.duplicates;
+        counts.held += step.held;
+      }
+      const result = together[m] as FoldResult;
+      expect({ model: model.name, ...counts }).toEqual({ model: model.name, applied: result.applied, duplicates: result.duplicates, held: result.held });
+      expect(result.states).toEqual(states);
+      for (const c of result.changes) expect(c.ops).toEqual(ops.get(c.subject) ?? []);
+    });
+    // The log does exercise duplicates, held events and both kinds of gap.
+    expect(together[0]).toMatchObject({ duplicates: 4, held: 4 });
+    expect((together[0] as FoldResult).gapsOpened.map((g) => g.subject).sort()).toEqual(['p-1', 'p-1', 'p-3']);
+    expect((together[0] as FoldResult).gapsClosed).toEqual(['p-3']);
+  });
+
+  test('one grouping serves every model given the same events; models given other events fold those', () => {
+    const [first, second] = models as [(typeof models)[number], (typeof models)[number]];
+    const onlyP2 = log.filter((e) => e.event.subject === 'p-2');
+    const [all, some] = foldPasses([
+      { model: first, states: new Map(), events: log },
+      { model: second, states: new Map(), events: onlyP2 },
+    ]) as [FoldResult, FoldResult];
+
+    expect([...all.states.keys()].sort()).toEqual(subjects);
+    expect([...some.states.keys()]).toEqual(['p-2']);
+    expect(some.states.get('p-2')).toEqual(foldEvents(second, new Map(), onlyP2).states.get('p-2'));
   });
 });
 
