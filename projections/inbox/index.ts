@@ -1,8 +1,8 @@
-import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
+import { LIFECYCLE_EVENTS } from '../catalog';
 import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
-import { foldWork, NO_WORK, scored, syncEntries, type OpenStep, type Work } from '../summary';
+import { foldOpenWork, scored, syncEntries, type OpenStep, type Work } from '../summary';
 
 /** Name of the inbox read model. */
 export const INBOX = 'inbox';
@@ -24,11 +24,10 @@ const ITEMS = 'items';
 export const inboxProjection: Projection<Work> = {
   name: INBOX,
   events: LIFECYCLE_EVENTS,
-  fold(doc, ce) {
-    const event = lifecycleEventOf(ce);
-    return foldWork(event.type === 'PartnershipRegistered' ? NO_WORK : (doc ?? NO_WORK), event, ce.time);
-  },
+  fold: foldOpenWork,
   index(before, after, ce): IndexOp[] {
+    // The entries follow the doc: an event that left it as it was changes none of them.
+    if (before === after) return [];
     const tasks = after?.tasks ?? {};
     return syncEntries(
       ce.subject,

@@ -5,7 +5,7 @@ import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
 import { foldWork, nextDeadline, NO_WORK, openEscalations, type Work } from './work';
 
-export { foldWork, nextDeadline, openEscalations, syncEntries, scored, NO_WORK, type OpenStep, type OpenTask, type Work } from './work';
+export { foldOpenWork, foldWork, nextDeadline, openEscalations, syncEntries, scored, NO_WORK, type OpenStep, type OpenTask, type Work } from './work';
 
 /** Name of the summary read model. */
 export const SUMMARY = 'summary';

@@ -1,4 +1,6 @@
+import type { CloudEvent } from '../../domain/cloudevent';
 import type { Event } from '../../domain/events';
+import { lifecycleEventOf } from '../catalog';
 import type { Addressee, LadderStep, TaskKind } from '../../domain/model';
 import type { IndexOp } from '../runner/projection';
 
@@ -80,6 +82,12 @@ export function foldWork(work: Work, event: Event, at: string): Work {
     default:
       return work;
   }
+}
+
+/** The fold of the read models whose doc is a partnership's open work: a registration starts it afresh. */
+export function foldOpenWork(doc: Work | null, ce: CloudEvent): Work {
+  const event = lifecycleEventOf(ce);
+  return foldWork(event.type === 'PartnershipRegistered' ? NO_WORK : (doc ?? NO_WORK), event, ce.time);
 }
 
 /** The earliest due date of the open tasks, or null. */

@@ -1,8 +1,8 @@
-import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
+import { LIFECYCLE_EVENTS } from '../catalog';
 import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
-import { foldWork, NO_WORK, openEscalations, scored, syncEntries, type OpenStep, type OpenTask, type Work } from '../summary';
+import { foldOpenWork, NO_WORK, openEscalations, scored, syncEntries, type OpenStep, type OpenTask, type Work } from '../summary';
 
 /** Name of the work-board read model. */
 export const WORK_BOARD = 'work-board';
@@ -30,11 +30,10 @@ export interface BoardEscalation extends OpenStep {
 export const workBoardProjection: Projection<Work> = {
   name: WORK_BOARD,
   events: LIFECYCLE_EVENTS,
-  fold(doc, ce) {
-    const event = lifecycleEventOf(ce);
-    return foldWork(event.type === 'PartnershipRegistered' ? NO_WORK : (doc ?? NO_WORK), event, ce.time);
-  },
+  fold: foldOpenWork,
   index(before, after, ce): IndexOp[] {
+    // The entries follow the doc: an event that left it as it was changes none of them.
+    if (before === after) return [];
     const escalations = (w: Work | null) => Object.fromEntries(openEscalations(w ?? NO_WORK).map((s) => [s.escalationId, s]));
     return [
       ...syncEntries(ce.subject, before?.tasks ?? {}, after?.tasks ?? {}, { zset: () => TASKS_BY_DUE, hash: TASKS }, (t) => Date.parse(t.dueAt), (t) => ({
