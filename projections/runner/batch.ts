@@ -1,7 +1,7 @@
 import type { KafkaMessage, Offsets } from 'kafkajs';
 import type { DeadLetterSink, Poison } from './dead-letter';
 import type { Decoded } from './decode';
-import { EMPTY_STATE, foldPasses, type FoldResult, type PositionedEvent, type SubjectState } from './fold';
+import { EMPTY_STATE, foldPasses, groupBySubject, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
 import { offsetField } from './keys';
 import type { RunnerMetrics } from './metrics';
 import type { CompiledProjection } from './projection';
@@ -132,10 +132,14 @@ interface ModelCache {
   mustLoad: Set<string>;
 }
 
-interface Pass {
+/** A model's share of a flush: its events grouped by subject, and those subjects. */
+interface Selection {
   model: CompiledProjection;
-  events: PositionedEvent[];
+  groups: SubjectGroups;
   subjects: string[];
+}
+
+interface Pass extends Selection {
   states: Map<string, SubjectState>;
   generation: string;
 }
@@ -265,19 +269,18 @@ export class BatchProcessor {
   }
 
   private async applyAll(events: PositionedEvent[], offsets: Array<[string, string]>): Promise<void> {
-    // Most read models follow the same streams: select their events and subjects once per set of streams, not per model.
-    const selections = new Map<string, { events: PositionedEvent[]; subjects: string[] }>();
-    let pending = this.opts.models.map((model) => {
+    // Most read models follow the same streams: select and group their events once per set of streams, not per model
+    // (and models sharing the groups are folded together, subject by subject).
+    const selections = new Map<string, { groups: SubjectGroups; subjects: string[] }>();
+    let pending = this.opts.models.map((model): Selection => {
       const key = [...model.streams].sort().join('\n');
       let selected = selections.get(key);
       if (selected === undefined) {
-        const relevant = events.filter((e) => model.streams.has(e.stream));
-        const subjects = new Set<string>();
-        for (const e of relevant) subjects.add(e.event.subject);
-        selected = { events: relevant, subjects: [...subjects] };
+        const groups = groupBySubject(events.filter((e) => model.streams.has(e.stream)));
+        selected = { groups, subjects: [...groups.keys()] };
         selections.set(key, selected);
       }
-      return { model, events: selected.events, subjects: selected.subjects };
+      return { model, ...selected };
     });
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       if (attempt > MAX_ATTEMPTS) {
@@ -321,7 +324,7 @@ export class BatchProcessor {
   }
 
   /** The states a pass folds against: cached ones, the rest read in one script call. */
-  private async prepare(p: { model: CompiledProjection; events: PositionedEvent[]; subjects: string[] }): Promise<Pass> {
+  private async prepare(p: Selection): Promise<Pass> {
     const cache = this.caches.get(p.model.name) as ModelCache;
     const target = this.opts.target(p.model.name);
     if (target.kind === 'generation' && cache.generation !== target.generation) {

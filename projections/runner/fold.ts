@@ -84,11 +84,14 @@ interface Work {
 
 const NO_HELD: ReadonlyMap<number, CloudEvent> = new Map();
 
-/** One read model's fold pass: the model, the states it folds against, and the events (in log order) it is given. */
+/** Events grouped by subject, each group in log order; subjects in order of first appearance. */
+export type SubjectGroups = ReadonlyMap<string, readonly PositionedEvent[]>;
+
+/** One read model's fold pass: the model, the states it folds against, and its events grouped by subject. */
 export interface FoldPass {
   model: CompiledProjection;
   states: ReadonlyMap<string, SubjectState>;
-  events: readonly PositionedEvent[];
+  groups: SubjectGroups;
 }
 
 /**
@@ -97,24 +100,24 @@ export interface FoldPass {
  * the input states are not modified.
  */
 export function foldEvents(model: CompiledProjection, states: ReadonlyMap<string, SubjectState>, events: readonly PositionedEvent[]): FoldResult {
-  return foldPasses([{ model, states, events }])[0] as FoldResult;
+  return foldPasses([{ model, states, groups: groupBySubject(events) }])[0] as FoldResult;
 }
 
 /**
- * `foldEvents` for several read models at once, one result per pass. Passes given the same events array share one
- * grouping of them by subject, and each subject's events are folded by every such model in turn while they are still
- * in the CPU's cache (one pass per model over a large buffer of events would read each event from memory again).
+ * `foldEvents` for several read models at once, one result per pass. Passes given the same groups are folded subject
+ * by subject: each subject's events go through every such model in turn while they are still in the CPU's cache (one
+ * pass per model over a large buffer of events would read each event from memory again).
  */
 export function foldPasses(passes: readonly FoldPass[]): FoldResult[] {
   const results = passes.map((): FoldResult => ({ changes: [], states: new Map(), applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [] }));
-  const byEvents = new Map<readonly PositionedEvent[], number[]>();
+  const byGroups = new Map<SubjectGroups, number[]>();
   passes.forEach((p, i) => {
-    const same = byEvents.get(p.events);
-    if (same === undefined) byEvents.set(p.events, [i]);
+    const same = byGroups.get(p.groups);
+    if (same === undefined) byGroups.set(p.groups, [i]);
     else same.push(i);
   });
-  for (const [events, indexes] of byEvents) {
-    for (const [subject, group] of bySubject(events)) {
+  for (const [groups, indexes] of byGroups) {
+    for (const [subject, group] of groups) {
       for (const i of indexes) {
         const pass = passes[i] as FoldPass;
         foldSubject(pass.model, subject, pass.states.get(subject) ?? EMPTY_STATE, group, results[i] as FoldResult);
@@ -124,8 +127,8 @@ export function foldPasses(passes: readonly FoldPass[]): FoldResult[] {
   return results;
 }
 
-/** Events grouped by subject, each group in log order; subjects in order of first appearance. */
-function bySubject(events: readonly PositionedEvent[]): Map<string, PositionedEvent[]> {
+/** Groups events by subject (see `SubjectGroups`). */
+export function groupBySubject(events: Iterable<PositionedEvent>): Map<string, PositionedEvent[]> {
   const groups = new Map<string, PositionedEvent[]>();
   for (const e of events) {
     const group = groups.get(e.event.subject);

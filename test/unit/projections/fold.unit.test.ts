@@ -2,7 +2,7 @@ import { toCloudEvent } from '../../../domain/cloudevent';
 import { LIFECYCLE_EVENTS, PROBE_EVENT, lifecycleCloudEventType } from '../../../projections/catalog';
 import { READ_MODELS } from '../../../projections';
 import { compileProjection, foldEvents, EMPTY_STATE, type Projection, type SubjectState } from '../../../projections/runner';
-import { foldPasses, type FoldResult } from '../../../projections/runner/fold';
+import { foldPasses, groupBySubject, type FoldResult } from '../../../projections/runner/fold';
 import { timelineProjection } from '../../../projections/timeline';
 import { interleaved, lifecycleEvent, lifecycleHistory } from './support/events';
 import { MemoryReadModel } from './support/memory-model';
@@ -126,7 +126,8 @@ describe('folding every read model at once, subject by subject', () => {
   const models = READ_MODELS.map((m) => compileProjection(m));
 
   test('gives each model what folding it alone, one event at a time, gives', () => {
-    const together = foldPasses(models.map((model) => ({ model, states: new Map(), events: log })));
+    const groups = groupBySubject(log);
+    const together = foldPasses(models.map((model) => ({ model, states: new Map(), groups })));
 
     models.forEach((model, m) => {
       const states = new Map<string, SubjectState>();
@@ -155,8 +156,8 @@ describe('folding every read model at once, subject by subject', () => {
     const [first, second] = models as [(typeof models)[number], (typeof models)[number]];
     const onlyP2 = log.filter((e) => e.event.subject === 'p-2');
     const [all, some] = foldPasses([
-      { model: first, states: new Map(), events: log },
-      { model: second, states: new Map(), events: onlyP2 },
+      { model: first, states: new Map(), groups: groupBySubject(log) },
+      { model: second, states: new Map(), groups: groupBySubject(onlyP2) },
     ]) as [FoldResult, FoldResult];
 
     expect([...all.states.keys()].sort()).toEqual(subjects);
