@@ -90,16 +90,24 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
   const store = new ReadModelStore(opts.redis, opts.keyPrefix ?? REDIS_PREFIX);
   const metrics = new RunnerMetrics(models.map((m) => m.name));
 
+  const admin = opts.kafka.admin();
   const generations = new Map<string, string>();
   try {
+    await admin.connect();
+    // Before anything is recorded: without the log there is nothing to rebuild from.
+    if (!(await admin.listTopics()).includes(topic)) {
+      throw new ProjectionError(
+        `the topic "${topic}" does not exist on this Kafka cluster, so there is no log to rebuild from; check KAFKA_BROKERS (or --topic), or start the stack once to create it`,
+      );
+    }
     for (const m of models) generations.set(m.name, await store.beginBuild(m.name, leaseMs));
   } catch (e) {
     for (const [name, gen] of generations) await abandon(store, name, gen);
+    await admin.disconnect().catch(() => undefined);
     throw e;
   }
   log(`building ${[...generations].map(([name, gen]) => `${name} generation ${gen}`).join(', ')} from ${topic}`);
 
-  const admin = opts.kafka.admin();
   const groupId = `${PROJECTOR_GROUP}.rebuild.${randomUUID()}`;
   const position = new Map<number, bigint>();
   let failure: Error | undefined;
@@ -107,7 +115,6 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
   let renewal: NodeJS.Timeout | undefined;
   let replayers: Replayers | undefined;
   try {
-    await admin.connect();
     const initial = await admin.fetchTopicOffsets(topic);
     const low = new Map(initial.map((p) => [p.partition, BigInt(p.low)]));
     let high = new Map(initial.map((p) => [p.partition, BigInt(p.high)]));

@@ -227,6 +227,19 @@ describe('rebuilding read models from the log', () => {
     expect(await new ReadModelStore(redis, box.prefix).generations(TIMELINE)).toEqual([]);
   });
 
+  test('a rebuild of a topic that does not exist is refused with its name, before anything is recorded', async () => {
+    const box = sandbox('no-topic');
+    cleanups.push(() => dropKeys(redis, box.prefix));
+    const store = new ReadModelStore(redis, box.prefix);
+
+    await expect(rebuild({ kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
+      `the topic "${box.topic}" does not exist on this Kafka cluster`,
+    );
+    expect(await store.generations(TIMELINE)).toEqual([]);
+    expect(await redis.get(`${box.prefix}:rm:${TIMELINE}:building`)).toBeNull();
+    expect(await admin.listTopics()).not.toContain(box.topic);
+  });
+
   test('a second rebuild of the same model is refused while one holds the lease', async () => {
     const box = await setUp('lease', 1);
     const store = new ReadModelStore(redis, box.prefix);
