@@ -85,6 +85,11 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     log(`consumer crashed (${payload.error.message}); ${payload.restart ? 'restarting' : 'not restarting'}`);
   });
+  // Which partitions this member folds, after every rebalance (projectors scale out as members of one group).
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const mine = payload.memberAssignment[topic] ?? [];
+    log(`joined group ${groupId}: folding ${mine.length === 0 ? 'no partition' : `partition${mine.length === 1 ? '' : 's'} ${[...mine].sort((x, y) => x - y).join(', ')}`} of ${topic}`);
+  });
 
   const flushEvents = opts.flushEvents ?? 100_000;
   const flushAfterMs = opts.flushAfterMs ?? 500;

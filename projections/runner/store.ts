@@ -60,6 +60,8 @@ export class ReadModelStore {
     const reply = (await this.redis.pfLoad(this.root(model), targetArg(target), [...subjects])) as unknown[];
     const generation = String(reply[0]);
     const states = new Map<string, SubjectState>();
+    // No current generation: the script read nothing (there is nothing to read).
+    if (generation === '') return { generation, states };
     subjects.forEach((subject, i) => {
       const at = 1 + i * 4;
       const token = reply[at] as string | null;

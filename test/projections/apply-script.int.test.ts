@@ -94,6 +94,16 @@ describe('the apply script', () => {
     expect(got.keys).toEqual(want.keys);
   });
 
+  test('reading subjects of a model with no current generation says so, instead of failing to parse what is not there', async () => {
+    const store = new ReadModelStore(redis, box.prefix);
+
+    // A projector whose Redis lost the generation pointer (flushed under it, say) must be able to create a new one.
+    const loaded = await store.load('never-written', { kind: 'current' }, ['p-1', 'p-2']);
+
+    expect(loaded).toEqual({ generation: '', states: new Map() });
+    expect(await store.current('never-written')).toBeNull();
+  });
+
   test('one stale subject among thousands: a conflict naming it, and nothing written', async () => {
     const store = new ReadModelStore(redis, box.prefix);
     const gen = await store.ensureCurrent('conflicting');
