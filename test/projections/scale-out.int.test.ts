@@ -147,5 +147,5 @@ describe('projectors sharing one consumer group', () => {
 });
 
 function message(event: CloudEvent, offset: number): KafkaMessage {
-  return { key: Buffer.from(event.subject), value: Buffer.from(JSON.stringify(event)), offset: String(offset), timestamp: '0', attributes: 0, headers: {} } as KafkaMessage;
+  return { key: Buffer.from(event.subject), value: Buffer.from(JSON.stringify(event)), offset: String(offset), timestamp: '0', attributes: 0, headers: {} };
 }
