@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
@@ -6,10 +7,13 @@ import { createKafka, createRedis } from '../infra/clients';
 import { loadConfig } from '../infra/config';
 import { runMain } from '../infra/entry';
 import { up } from '../infra/stack';
+import { startProjectWorker } from '../infra/worker-thread';
 import { READ_MODELS } from '../projections';
 import { progressReporter } from '../projections/progress';
-import { catalogOf, createDecoder, rebuild, startProjector } from '../projections/runner';
+import { catalogOf, createDecoder, rebuild, ReadModelStore, startProjector } from '../projections/runner';
 import { escapeGlob, unlinkMatching } from '../projections/runner/store';
+import { TIMELINE } from '../projections/timeline';
+import type { FromMember, MemberData } from './projector-member';
 import { syntheticEvent } from './sample-events';
 
 /*
@@ -93,7 +97,10 @@ async function rawConsume(kafka: Kafka, admin: Admin, topic: string, events: num
   return ((count - firstCount) / Math.max(1, ms)) * 1000;
 }
 
-/** Runs the projector over the whole topic; times first batch to last, like the raw consumer. */
+/**
+ * Runs the projector over the whole topic; times its first flush to the last event, counting only what came after that
+ * flush (the steady rate, as the raw consumer's first batch to last).
+ */
 async function projectorConsume(kafka: Kafka, redis: Redis, admin: Admin, topic: string, dlq: string, events: number, groupId: string, prefix: string): Promise<number> {
   const projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic, deadLetterTopic: dlq, groupId, keyPrefix: prefix, log: () => undefined });
   let first = 0;
@@ -113,6 +120,57 @@ async function projectorConsume(kafka: Kafka, redis: Redis, admin: Admin, topic:
   await admin.deleteGroups([groupId]).catch(() => undefined);
   if (m.deadLetteredTotal > 0) throw new Error(`the projector dead-lettered ${m.deadLetteredTotal} synthetic events: the bench data is wrong`);
   return ((m.consumed - firstCount) / Math.max(1, ms)) * 1000;
+}
+
+/**
+ * Runs `members` projectors in one consumer group, each in a thread of its own (as separate projector processes would
+ * be); times their first consumed event to the read models holding the whole topic (a member joining later makes the
+ * group rebalance, and what that re-reads counts against the rate).
+ */
+async function projectorGroup(redis: Redis, admin: Admin, data: MemberData, members: number): Promise<number> {
+  const end = await admin.fetchTopicOffsets(data.topic);
+  const store = new ReadModelStore(redis, data.keyPrefix);
+  const consumed = new Array<number>(members).fill(0);
+  let failure: string | undefined;
+  const threads = consumed.map((_, i) => {
+    const worker = startProjectWorker(path.join(__dirname, 'projector-member'), { workerData: { ...data }, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
+    worker.on('message', (m: FromMember) => {
+      if (m.t === 'consumed') consumed[i] = m.consumed;
+      else if (m.t === 'failed') failure = m.message;
+    });
+    worker.on('error', (e) => (failure = e.message));
+    return worker;
+  });
+  try {
+    // Like the single projector's: from the first flush reported, counting what came after it.
+    let first = 0;
+    let firstCount = 0;
+    for (;;) {
+      if (failure !== undefined) throw new Error(`a projector member failed: ${failure}`);
+      if (first === 0 && consumed.some((n) => n > 0)) {
+        first = Date.now();
+        firstCount = consumed.reduce((a, b) => a + b, 0);
+      }
+      const current = await store.current(TIMELINE);
+      const offsets = current === null ? {} : await store.offsets(TIMELINE, current);
+      if (first !== 0 && end.every((p) => offsets[`${data.topic}:${p.partition}`] === p.high)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const total = end.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+    return ((total - firstCount) / Math.max(1, Date.now() - first)) * 1000;
+  } finally {
+    await Promise.all(
+      threads.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve());
+            w.on('message', (m: FromMember) => m.t === 'stopped' && void w.terminate());
+            w.postMessage('stop');
+          }),
+      ),
+    );
+    await admin.deleteGroups([data.groupId]).catch(() => undefined);
+  }
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -170,6 +228,12 @@ runMain(async () => {
     const projected = await projectorConsume(kafka, redis, admin, topic, dlq, events, `bench-projector-${id}`, `${prefix}-live`);
     out(`  projector            ${fmt(projected)} events/s (${READ_MODELS.map((m) => m.name).join(' + ')}), ${(projected / raw).toFixed(2)} × raw (goal ≥ 0.7)`);
     await unlinkMatching(redis, `${escapeGlob(`${prefix}-live`)}:*`);
+
+    // Scaling out: projector processes join the same consumer group and share the partitions.
+    const members = 2;
+    const grouped = await projectorGroup(redis, admin, { topic, deadLetterTopic: dlq, groupId: `bench-group-${id}`, keyPrefix: `${prefix}-group` }, members);
+    out(`  projector × ${members}        ${fmt(grouped)} events/s (${members} members of one consumer group, a thread each), ${(grouped / raw).toFixed(2)} × raw, ${(grouped / projected).toFixed(2)} × one projector`);
+    await unlinkMatching(redis, `${escapeGlob(`${prefix}-group`)}:*`);
 
     const reporter = progressReporter(process.stderr);
     let threads = '';
