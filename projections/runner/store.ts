@@ -192,54 +192,111 @@ export function sequenceToken(seq: number, held: number): string {
 }
 
 /**
- * IndexOps as flat script arguments (op, key, argc, args). Ops on different keys commute, so they are grouped per key
- * (keeping each key's order); then appends to one list become one RPUSH and a ZADD or HSET overwritten by the next one
- * is dropped.
+ * One subject's IndexOps as flat script arguments (op, key, argc, args). Ops on different keys commute, so they are
+ * grouped per key, and each key's ops become the fewest writes that leave it as they would (`writesOf`).
  */
 function pushOps(out: string[], ops: readonly IndexOp[]): void {
-  const byKey = new Map<string, string[][]>();
+  const byKey = new Map<string, IndexOp[]>();
   for (const o of ops) {
-    let list = byKey.get(o.key);
-    if (list === undefined) byKey.set(o.key, (list = []));
-    const last = list[list.length - 1];
-    switch (o.op) {
-      case 'rpush':
-        if (last !== undefined && last[0] === 'rpush' && last.length < RPUSH_CHUNK + 1) last.push(o.value);
-        else list.push(['rpush', o.value]);
-        break;
-      case 'zadd':
-        if (last !== undefined && last[0] === 'zadd' && last[2] === o.member) last[1] = String(o.score);
-        else list.push(['zadd', String(o.score), o.member]);
-        break;
-      case 'hset':
-        if (last !== undefined && last[0] === 'hset' && last[1] === o.field) last[2] = o.value;
-        else list.push(['hset', o.field, o.value]);
-        break;
-      case 'zrem':
-      case 'sadd':
-      case 'srem':
-        list.push([o.op, o.member]);
-        break;
-      case 'hdel':
-        list.push(['hdel', o.field]);
-        break;
-      case 'hincrby':
-        list.push(['hincrby', o.field, String(o.by)]);
-        break;
-      case 'del':
-        list.push(['del']);
-        break;
-    }
+    const list = byKey.get(o.key);
+    if (list === undefined) byKey.set(o.key, [o]);
+    else list.push(o);
   }
   let count = 0;
   const countAt = out.push('0') - 1;
   for (const [key, list] of byKey) {
-    for (const [op, ...args] of list) {
+    for (const [op, ...args] of writesOf(list)) {
       out.push(op as string, key, String(args.length), ...args);
       count += 1;
     }
   }
   out[countAt] = String(count);
+}
+
+/**
+ * The writes a run of ops on one key comes to. What comes before the last DEL is moot. A list keeps every append, in
+ * order (RPUSHes in chunks). In a sorted set, a set or a hash only the last write to each member or field counts (a
+ * task opened, reassigned and closed in one flush is one ZREM and one HDEL), HINCRBYs of a field add up, and the
+ * survivors go in one variadic call per command; a field both set and incremented keeps every op, in order.
+ */
+export function writesOf(ops: readonly IndexOp[]): string[][] {
+  let from = 0;
+  for (let i = ops.length - 1; i > 0; i -= 1) {
+    if ((ops[i] as IndexOp).op === 'del') {
+      from = i;
+      break;
+    }
+  }
+  const writes: string[][] = [];
+  const last = new Map<string, IndexOp>();
+  const increments = new Map<string, number>();
+  let append: string[] | null = null;
+  for (let i = from; i < ops.length; i += 1) {
+    const o = ops[i] as IndexOp;
+    switch (o.op) {
+      case 'del':
+        writes.push(['del']);
+        break;
+      case 'rpush':
+        if (append === null || append.length > RPUSH_CHUNK) writes.push((append = ['rpush']));
+        append.push(o.value);
+        break;
+      case 'zadd':
+      case 'zrem':
+      case 'sadd':
+      case 'srem':
+        last.delete(o.member);
+        last.set(o.member, o);
+        break;
+      case 'hset':
+      case 'hdel':
+        last.delete(o.field);
+        last.set(o.field, o);
+        break;
+      case 'hincrby':
+        increments.set(o.field, (increments.get(o.field) ?? 0) + o.by);
+        break;
+    }
+  }
+  for (const field of increments.keys()) if (last.has(field)) return ops.slice(from).map(writeOf);
+  const variadic = new Map<string, string[]>();
+  for (const o of last.values()) {
+    const args = argsOf(o);
+    let call = variadic.get(o.op);
+    if (call === undefined || call.length + args.length > RPUSH_CHUNK) {
+      call = [o.op];
+      variadic.set(o.op, call);
+      writes.push(call);
+    }
+    call.push(...args);
+  }
+  for (const [field, by] of increments) writes.push(['hincrby', field, String(by)]);
+  return writes;
+}
+
+function argsOf(o: IndexOp): string[] {
+  switch (o.op) {
+    case 'zadd':
+      return [String(o.score), o.member];
+    case 'zrem':
+    case 'sadd':
+    case 'srem':
+      return [o.member];
+    case 'hset':
+      return [o.field, o.value];
+    case 'hdel':
+      return [o.field];
+    case 'hincrby':
+      return [o.field, String(o.by)];
+    case 'rpush':
+      return [o.value];
+    case 'del':
+      return [];
+  }
+}
+
+function writeOf(o: IndexOp): string[] {
+  return [o.op, ...argsOf(o)];
 }
 
 /** The apply script's arguments after root, target and expected generation (see APPLY in scripts.ts). */
