@@ -111,6 +111,8 @@ export const calendarProjection: Projection<CalendarDoc> = {
     return entries === doc.entries ? doc : { ...doc, entries };
   },
   index(before, after, ce): IndexOp[] {
+    // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
+    if (before === after) return [];
     return syncEntries(
       ce.subject,
       before?.entries ?? {},

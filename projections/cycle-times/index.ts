@@ -81,6 +81,8 @@ export const cycleTimesProjection: Projection<CycleTimesDoc> = {
     }
   },
   index(before, after, ce): IndexOp[] {
+    // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
+    if (before === after) return [];
     if (after === null) return [];
     const ops: IndexOp[] = [];
     for (const phase of PHASES) {

@@ -153,6 +153,8 @@ export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
     }
   },
   index(before, after, ce): IndexOp[] {
+    // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
+    if (before === after) return [];
     const was = before === null ? null : roiOf(before);
     const now = after === null ? null : roiOf(after);
     if (was?.roi === now?.roi) return [];

@@ -68,6 +68,8 @@ export const portfolioProjection: Projection<PortfolioDoc> = {
     return stage === doc.stage && reached === doc.reached ? doc : { ...doc, stage, reached };
   },
   index(before, after, ce): IndexOp[] {
+    // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
+    if (before === after) return [];
     if (after === null) return [];
     const id = ce.subject;
     const ops: IndexOp[] = [];

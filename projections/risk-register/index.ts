@@ -88,6 +88,8 @@ export const riskRegisterProjection: Projection<RiskRegisterDoc> = {
     }
   },
   index(before, after, ce): IndexOp[] {
+    // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
+    if (before === after) return [];
     const was = before?.risks ?? {};
     const now = after?.risks ?? {};
     const render = (r: RegisterRisk) => ({ partnershipId: ce.subject, ...r });
