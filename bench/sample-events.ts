@@ -82,7 +82,8 @@ export function syntheticEvent(subject: number, sequence: number): string {
   const at = new Date(Date.UTC(2025, 0, 1) + sequence * 3_600_000 + subject * 1000).toISOString();
   const steps = SAMPLED_ROUND.length - 1;
   const position = Math.max(0, sequence - 2) + (subject % steps);
-  const round = Math.floor(position / steps);
+  // Rounds count from 2, so the tasks the first round escalates and closes (never opened: no-ops) are t-1 and t-0.
+  const round = Math.floor(position / steps) + 2;
   let step = SAMPLED_ROUND[position % steps] as (typeof SAMPLED_ROUND)[number];
   if (step.type === 'TaskCompleted' && round % 2 === 1) step = SAMPLED_ROUND[steps] as (typeof SAMPLED_ROUND)[number];
   const type = sequence === 1 ? 'PartnershipRegistered' : step.type;
