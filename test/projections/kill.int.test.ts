@@ -6,7 +6,7 @@ import { PROBE } from '../../projections/probe';
 import { TIMELINE } from '../../projections/timeline';
 import { eventually } from '../support/stack';
 import { lifecycleHistory } from '../unit/projections/support/events';
-import { connectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, topicEnd, type Child } from './support/harness';
+import { connectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, type Child, untilCaughtUp } from './support/harness';
 
 const PARTNERSHIPS = 24;
 const EVENTS_EACH = 60;
@@ -71,18 +71,7 @@ describe('the projector killed with SIGKILL mid-batch, repeatedly, and restarted
 
     child = spawnProjector();
     await child.waitForLine(/^ready$/);
-    const store = new ReadModelStore(redis, box.prefix);
-    const end = await topicEnd(admin, box.topic);
-    await eventually(
-      async () => {
-        const current = await store.current(TIMELINE);
-        if (current === null) return undefined;
-        const offsets = await store.offsets(TIMELINE, current);
-        return [...end].every(([p, high]) => offsets[`${box.topic}:${p}`] === high) ? true : undefined;
-      },
-      90_000,
-      'the restarted projector at the end of the log',
-    );
+    await untilCaughtUp(redis, admin, box.topic, box.prefix, 'the restarted projector at the end of the log');
     child.process.kill('SIGTERM');
     await child.exited;
     redeliveries.push(maxDuplicates(child.output()));
@@ -97,7 +86,7 @@ describe('the projector killed with SIGKILL mid-batch, repeatedly, and restarted
       const rebuilt = await digestReadModel(redis, model, { prefix: clean.prefix });
       expect({ model, sha256: killed.sha256, keys: killed.keys }).toEqual({ model, sha256: rebuilt.sha256, keys: rebuilt.keys });
     }
-    const current = (await store.current(TIMELINE)) as string;
+    const current = (await new ReadModelStore(redis, box.prefix).current(TIMELINE)) as string;
     const seqs = await redis.hvals(`${box.prefix}:rm:${TIMELINE}:${current}:seq`);
     expect(seqs).toHaveLength(PARTNERSHIPS);
     expect(seqs.every((s) => s === String(EVENTS_EACH))).toBe(true);

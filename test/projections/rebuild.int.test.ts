@@ -5,9 +5,8 @@ import { PROJECTOR_GROUP } from '../../domain/names';
 import { READ_MODELS } from '../../projections';
 import { digestReadModel, rebuild, ReadModelReader, ReadModelStore, startProjector, type Projector } from '../../projections/runner';
 import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline';
-import { eventually } from '../support/stack';
 import { lifecycleHistory } from '../unit/projections/support/events';
-import { connectClients, disconnectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, topicEnd, type Sandbox } from './support/harness';
+import { connectClients, disconnectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, type Sandbox, untilCaughtUp } from './support/harness';
 
 describe('rebuilding read models from the log', () => {
   let kafka: Kafka;
@@ -53,20 +52,7 @@ describe('rebuilding read models from the log', () => {
     return p;
   }
 
-  async function caughtUp(box: Sandbox, prefix = box.prefix): Promise<void> {
-    const store = new ReadModelStore(redis, prefix);
-    const end = await topicEnd(admin, box.topic);
-    await eventually(
-      async () => {
-        const current = await store.current(TIMELINE);
-        if (current === null) return undefined;
-        const offsets = await store.offsets(TIMELINE, current);
-        return [...end].every(([p, high]) => high === '0' || offsets[`${box.topic}:${p}`] === high) ? true : undefined;
-      },
-      60_000,
-      'the read model at the end of the log',
-    );
-  }
+  const caughtUp = (box: Sandbox) => untilCaughtUp(redis, admin, box.topic, box.prefix);
 
   test('a rebuilt read model is byte-for-byte what live folding produced', async () => {
     const box = await setUp('digest', 3);

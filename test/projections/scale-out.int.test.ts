@@ -9,7 +9,7 @@ import { SUMMARY } from '../../projections/summary';
 import { TIMELINE } from '../../projections/timeline';
 import { eventually } from '../support/stack';
 import { interleaved, lifecycleHistory } from '../unit/projections/support/events';
-import { connectClients, createTopics, disconnectClients, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, topicEnd, type Child } from './support/harness';
+import { connectClients, createTopics, disconnectClients, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, type Child, untilCaughtUp } from './support/harness';
 
 /*
  * Scaling the projector out: several processes in one consumer group, each folding the partitions the group gives it.
@@ -95,20 +95,7 @@ describe('projectors sharing one consumer group', () => {
       return child;
     };
     const applied = (c: Child) => c.output().split('\n').filter((l) => l.startsWith('applied ')).length;
-    const store = new ReadModelStore(redis, box.prefix);
-    const caughtUp = async (what: string) => {
-      const end = await topicEnd(admin, box.topic);
-      await eventually(
-        async () => {
-          const current = await store.current(TIMELINE);
-          if (current === null) return undefined;
-          const offsets = await store.offsets(TIMELINE, current);
-          return [...end].every(([p, high]) => offsets[`${box.topic}:${p}`] === high) ? true : undefined;
-        },
-        90_000,
-        what,
-      );
-    };
+    const caughtUp = (what: string) => untilCaughtUp(redis, admin, box.topic, box.prefix, what);
 
     const [first, second] = [spawnProjector(), spawnProjector()];
     await Promise.all([first.waitForLine(/^ready$/), second.waitForLine(/^ready$/)]);
@@ -140,7 +127,7 @@ describe('projectors sharing one consumer group', () => {
       const rebuilt = await digestReadModel(redis, model, { prefix: `${box.prefix}-clean` });
       expect({ model, sha256: shared.sha256, keys: shared.keys }).toEqual({ model, sha256: rebuilt.sha256, keys: rebuilt.keys });
     }
-    const current = (await store.current(TIMELINE)) as string;
+    const current = (await new ReadModelStore(redis, box.prefix).current(TIMELINE)) as string;
     const seqs = await redis.hvals(`${box.prefix}:rm:${TIMELINE}:${current}:seq`);
     expect(seqs.sort()).toEqual(Array.from({ length: 18 }, () => '45'));
   }, 300_000);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../../domain/cloudevent';
-import { unlinkMatching, escapeGlob } from '../../../projections/runner/store';
+import { ReadModelStore, unlinkMatching, escapeGlob } from '../../../projections/runner/store';
+import { TIMELINE } from '../../../projections/timeline';
 import { createKafka, createRedis } from '../../../infra/clients';
 import { tsBootstrap } from '../../../infra/worker-thread';
 import { eventually, testConfig, unique } from '../../support/stack';
@@ -91,6 +92,25 @@ export function header(headers: IHeaders | undefined, name: string): string | un
 /** Sum of the high watermarks of a topic. */
 export async function topicEnd(admin: Admin, topic: string): Promise<Map<number, string>> {
   return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+}
+
+/**
+ * Waits until the timeline read model under `prefix` has read every partition of `topic` as far as it reaches now (the
+ * timeline folds every lifecycle event, so the projector has then written everything published so far).
+ */
+export async function untilCaughtUp(redis: Redis, admin: Admin, topic: string, prefix: string, what = 'the read model at the end of the log'): Promise<void> {
+  const store = new ReadModelStore(redis, prefix);
+  const end = await topicEnd(admin, topic);
+  await eventually(
+    async () => {
+      const current = await store.current(TIMELINE);
+      if (current === null) return undefined;
+      const offsets = await store.offsets(TIMELINE, current);
+      return [...end].every(([p, high]) => high === '0' || offsets[`${topic}:${p}`] === high) ? true : undefined;
+    },
+    90_000,
+    what,
+  );
 }
 
 // Runs a .ts entry in a child process without building: @swc/core (what jest uses) compiles each required file.
