@@ -1,5 +1,6 @@
-import { subtractDuration } from '../../domain/duration';
+import { addDuration, subtractDuration } from '../../domain/duration';
 import type { Event } from '../../domain/events';
+import { reviewCadenceSchema, type ReviewCadence } from '../../domain/policy/schema';
 import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
@@ -14,20 +15,28 @@ export type CalendarEntryKind = 'review' | 'renewal_window' | 'contract_end' | '
 
 /** One dated entry of a partnership's calendar. */
 export interface CalendarEntry {
-  /** Unique within the partnership: `review:<taskId>`, `renewal-window`, `contract-end`, `notice-end`. */
+  /**
+   * Unique within the partnership: `review:<taskId>` (an open review), `next-review:<cadence>` (the next review of a
+   * cadence, before it opens), `renewal-window`, `contract-end`, `notice-end`.
+   */
   entryId: string;
   kind: CalendarEntryKind;
   at: string;
   title: string;
   /** The review task, or the renewal-decision task once the window has opened. */
   taskId: string | null;
-  /** Renewal window: `expected` (contract end minus the pinned policy's lead time) until `RenewalWindowOpened`. */
+  /**
+   * `expected`: when the pinned policy says it will come (a renewal window at the contract end minus the lead time, a
+   * review at the end of its period) until it does; `opened`: the renewal window opened. Null for the rest.
+   */
   status: 'expected' | 'opened' | null;
 }
 
-/** A partnership's calendar: the renewal lead time its pinned policy sets, and its dated entries by id. */
+/** A partnership's calendar: the renewal lead time and review periods its pinned policy sets, and its dated entries by id. */
 export interface CalendarDoc {
   renewalLeadTime: string;
+  /** How long each cadence's review period is (absent in docs folded before it was kept: rebuild the calendar). */
+  reviewEvery?: Record<ReviewCadence, string>;
   entries: Record<string, CalendarEntry>;
 }
 
@@ -42,6 +51,17 @@ const RENEWAL_WINDOW = 'renewal-window';
 const CONTRACT_END = 'contract-end';
 const NOTICE_END = 'notice-end';
 const reviewId = (taskId: string) => `review:${taskId}`;
+const nextReviewId = (cadence: ReviewCadence) => `next-review:${cadence}`;
+const NEXT_REVIEWS = reviewCadenceSchema.options.map(nextReviewId);
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** The next review of a cadence whose current period starts at `periodStart`: it opens when the period ends. */
+function nextReview(doc: CalendarDoc, cadence: ReviewCadence, periodStart: string): Record<string, CalendarEntry> {
+  const every = doc.reviewEvery?.[cadence];
+  if (every === undefined) return {};
+  const id = nextReviewId(cadence);
+  return { [id]: entry(id, 'review', addDuration(periodStart, every), `${capitalised(cadence)} review opens`, null, 'expected') };
+}
 
 const entry = (entryId: string, kind: CalendarEntryKind, at: string, title: string, taskId: string | null = null, status: CalendarEntry['status'] = null): CalendarEntry => ({
   entryId,
@@ -63,8 +83,12 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
     case 'OptimizationStarted':
     case 'ContractRenewed': {
       const end = event.data.contract.end;
+      // Reviews run from the contract start of the first term, in periods of each cadence; a renewal does not restart them.
+      const reviews =
+        event.type === 'OptimizationStarted' ? Object.assign({}, ...reviewCadenceSchema.options.map((c) => nextReview(doc, c, event.data.contract.start))) : {};
       return {
         ...without(entries, RENEWAL_WINDOW),
+        ...reviews,
         [CONTRACT_END]: entry(CONTRACT_END, 'contract_end', end, 'Contract ends'),
         [RENEWAL_WINDOW]: entry(RENEWAL_WINDOW, 'renewal_window', subtractDuration(end, doc.renewalLeadTime), 'Renewal window opens', null, 'expected'),
       };
@@ -72,11 +96,14 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
     case 'RenewalWindowOpened':
       return { ...entries, [RENEWAL_WINDOW]: entry(RENEWAL_WINDOW, 'renewal_window', at, 'Renewal window opened', event.data.taskId, 'opened') };
     case 'NoticeServed':
-      // Exiting: no renewal any more; the notice period ends at `noticeEndsAt`.
-      return { ...without(entries, RENEWAL_WINDOW), [NOTICE_END]: entry(NOTICE_END, 'notice_end', event.data.noticeEndsAt, 'Notice period ends') };
+      // Exiting: no renewal and no new reviews any more; the notice period ends at `noticeEndsAt`.
+      return { ...without(entries, RENEWAL_WINDOW, ...NEXT_REVIEWS), [NOTICE_END]: entry(NOTICE_END, 'notice_end', event.data.noticeEndsAt, 'Notice period ends') };
     case 'TaskOpened': {
       const t = event.data.task;
-      return t.kind === 'review' ? { ...entries, [reviewId(t.id)]: entry(reviewId(t.id), 'review', t.dueAt, t.title, t.id) } : entries;
+      if (t.kind !== 'review') return entries;
+      // The review of a period opened: it is due like any task, and the cadence's next review is a period later.
+      const next = t.review === undefined ? {} : nextReview(doc, t.review.cadence, t.review.periodEnd);
+      return { ...entries, ...next, [reviewId(t.id)]: entry(reviewId(t.id), 'review', t.dueAt, t.title, t.id) };
     }
     case 'DeadlineMoved': {
       const review = entries[reviewId(event.data.taskId)];
@@ -95,7 +122,8 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
 }
 
 /**
- * Calendar: each partnership's upcoming reviews (open review tasks by due date), renewal window (expected from the
+ * Calendar: each partnership's upcoming reviews (the next one of each cadence, from its pinned policy, and open review
+ * tasks by due date), renewal window (expected from the
  * contract end minus the pinned policy's renewal lead time, then as opened), contract end and notice period end; and
  * every entry of the portfolio in one sorted set by time. A partnership that exits or is rejected leaves the calendar.
  */
@@ -104,7 +132,10 @@ export const calendarProjection: Projection<CalendarDoc> = {
   events: LIFECYCLE_EVENTS,
   fold(doc, ce) {
     const event = lifecycleEventOf(ce);
-    if (event.type === 'PartnershipRegistered') return { renewalLeadTime: event.data.policy.renewal.leadTime, entries: {} };
+    if (event.type === 'PartnershipRegistered') {
+      const { renewal, reviews } = event.data.policy;
+      return { renewalLeadTime: renewal.leadTime, reviewEvery: { monthly: reviews.monthly.every, quarterly: reviews.quarterly.every, annual: reviews.annual.every }, entries: {} };
+    }
     // Without the registration there is no pinned policy; a rebuild from the log will have it.
     if (doc === null) return null;
     const entries = entriesAfter(doc, event, ce.time);

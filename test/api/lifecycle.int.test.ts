@@ -118,9 +118,14 @@ describe('a whole lifecycle driven only through HTTP, read models checked after 
     expect(summary.stage).toBe('optimization');
     expect(summary.contract).toEqual({ start: start.toISOString(), end: end.toISOString() });
     const calendar = (await readAfter(`/api/v1/reports/calendar?to=${encodeURIComponent(new Date(end.getTime() + 3600_000).toISOString())}`, lastEvent(a))).body;
-    const kinds = new Set(calendar.entries.filter((e: { partnershipId: string }) => e.partnershipId === id).map((e: { kind: string }) => e.kind));
-    // Reviews enter the calendar when their task opens (the first is 25 minutes away under this policy).
-    expect(kinds).toEqual(new Set(['renewal_window', 'contract_end']));
+    const dated = calendar.entries.filter((e: { partnershipId: string }) => e.partnershipId === id) as Array<{ kind: string; entryId: string; at: string; status: string }>;
+    expect(new Set(dated.map((e) => e.kind))).toEqual(new Set(['review', 'renewal_window', 'contract_end']));
+    // The next review of each cadence a period after the contract start (compressed policy: 30 and 90 minutes; the
+    // annual one, 6 hours away, is past the end of this query).
+    expect(dated.filter((e) => e.kind === 'review').map((e) => [e.entryId, e.at, e.status])).toEqual([
+      ['next-review:monthly', new Date(start.getTime() + 30 * 60_000).toISOString(), 'expected'],
+      ['next-review:quarterly', new Date(start.getTime() + 90 * 60_000).toISOString(), 'expected'],
+    ]);
 
     // Optimization: a KPI value, an issue raised and resolved, a risk added and changed.
     a = await ok('owner', 'POST', `/api/v1/partnerships/${id}/kpis`, { kpiId: 'revenue-generated', value: 900000 });

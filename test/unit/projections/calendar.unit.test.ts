@@ -26,15 +26,22 @@ describe('calendar read model', () => {
   test('given a partnership in optimization with open reviews, then reviews, the expected renewal window and the contract end are on the calendar', () => {
     const model = replay(calendarProjection, optimizing().events);
 
+    // Compressed policy: monthly periods of 30 minutes, quarterly of 90, annual of 6 hours, from the contract start.
     expect(brief(model.doc<CalendarDoc>('p-1')?.entries ?? {})).toEqual([
+      ['next-review:monthly', '2025-03-01T00:30:00.000Z', 'expected'],
+      ['next-review:quarterly', '2025-01-02T01:30:00.000Z', 'expected'],
+      ['next-review:annual', '2025-01-02T06:00:00.000Z', 'expected'],
       ['contract-end', '2025-06-01T00:00:00.000Z', null],
       ['renewal-window', '2025-05-31T22:00:00.000Z', 'expected'],
       ['review:r-1', '2025-02-01T00:00:00.000Z', null],
       ['review:r-2', '2025-03-01T00:00:00.000Z', null],
     ]);
     expect(model.zset('entries:by-time')).toEqual([
+      ['p-1/next-review:quarterly', Date.parse('2025-01-02T01:30:00.000Z')],
+      ['p-1/next-review:annual', Date.parse('2025-01-02T06:00:00.000Z')],
       ['p-1/review:r-1', Date.parse('2025-02-01T00:00:00.000Z')],
       ['p-1/review:r-2', Date.parse('2025-03-01T00:00:00.000Z')],
+      ['p-1/next-review:monthly', Date.parse('2025-03-01T00:30:00.000Z')],
       ['p-1/renewal-window', Date.parse('2025-05-31T22:00:00.000Z')],
       ['p-1/contract-end', Date.parse('2025-06-01T00:00:00.000Z')],
     ]);
@@ -48,8 +55,9 @@ describe('calendar read model', () => {
       .add('DeadlineMoved', { taskId: 'r-2', previousDueAt: '2025-03-01T00:00:00.000Z', dueAt: '2025-03-05T00:00:00.000Z', reason: 'holiday' }).events;
     const model = replay(calendarProjection, events);
 
-    expect(model.zset('entries:by-time').map(([m]) => m)).toEqual(['p-1/review:r-2', 'p-1/renewal-window', 'p-1/contract-end']);
-    expect(model.zset('entries:by-time')[0]?.[1]).toBe(Date.parse('2025-03-05T00:00:00.000Z'));
+    const dated = model.zset('entries:by-time').filter(([m]) => !m.includes('/next-review:'));
+    expect(dated.map(([m]) => m)).toEqual(['p-1/review:r-2', 'p-1/renewal-window', 'p-1/contract-end']);
+    expect(dated[0]?.[1]).toBe(Date.parse('2025-03-05T00:00:00.000Z'));
     expect(new Map((model.snapshot().index as Record<string, unknown>).entries as Array<[string, string]>).has('p-1/review:r-1')).toBe(false);
   });
 
@@ -75,13 +83,50 @@ describe('calendar read model', () => {
     expect(exited.snapshot().index).toMatchObject({ entries: [] });
   });
 
+  test('the next review of each cadence is on the calendar from the contract start, moves a period on as each opens, and leaves when notice is served', () => {
+    const started = story('p-1')
+      .add('PartnershipRegistered')
+      .add('OptimizationStarted', { contract: contract('2025-01-02T00:00:00.000Z', '2025-06-01T00:00:00.000Z'), kpis: [] });
+    const next = (events: Parameters<typeof replay>[1]) => Object.values(model(events)).filter((e) => e.entryId.startsWith('next-review:'));
+    expect(next(started.events)).toEqual([
+      { entryId: 'next-review:monthly', kind: 'review', at: '2025-01-02T00:30:00.000Z', title: 'Monthly review opens', taskId: null, status: 'expected' },
+      { entryId: 'next-review:quarterly', kind: 'review', at: '2025-01-02T01:30:00.000Z', title: 'Quarterly review opens', taskId: null, status: 'expected' },
+      { entryId: 'next-review:annual', kind: 'review', at: '2025-01-02T06:00:00.000Z', title: 'Annual review opens', taskId: null, status: 'expected' },
+    ]);
+
+    // The first monthly review opens at the end of its period: it is due, and the next one is a period later.
+    const opened = started.add(
+      'TaskOpened',
+      task('m-1', '2025-01-02T00:40:00.000Z', {
+        kind: 'review',
+        title: 'Monthly review',
+        review: { cadence: 'monthly', periodStart: '2025-01-02T00:00:00.000Z', periodEnd: '2025-01-02T00:30:00.000Z' },
+      }),
+      { at: '2025-01-02T00:30:00.000Z' },
+    );
+    expect(model(opened.events)['next-review:monthly']?.at).toBe('2025-01-02T01:00:00.000Z');
+    expect(model(opened.events)['review:m-1']).toMatchObject({ kind: 'review', at: '2025-01-02T00:40:00.000Z', taskId: 'm-1' });
+
+    // A renewal keeps the review periods running; notice ends them (the open review stays until it is done).
+    const renewed = opened.add('ContractRenewed', { how: 'renewed', contract: contract('2025-06-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'), previousEnd: '2025-06-01T00:00:00.000Z' });
+    expect(next(renewed.events).map((e) => e.at)).toEqual(['2025-01-02T01:00:00.000Z', '2025-01-02T01:30:00.000Z', '2025-01-02T06:00:00.000Z']);
+    const served = renewed.add('NoticeServed', { reason: 'strategy change', noticeEndsAt: '2025-07-01T00:00:00.000Z' });
+    expect(next(served.events)).toEqual([]);
+    expect(model(served.events)['review:m-1']).toBeDefined();
+  });
+
   test('given two partnerships, then the portfolio sorted set interleaves their entries by time', () => {
     const other = story('p-2')
       .add('PartnershipRegistered')
       .add('OptimizationStarted', { contract: contract('2025-01-02T00:00:00.000Z', '2025-02-15T00:00:00.000Z'), kpis: [] }).events;
     const m = replay(calendarProjection, [...optimizing().events, ...other]);
 
-    expect(m.zset('entries:by-time').map(([member]) => member)).toEqual([
+    expect(
+      m
+        .zset('entries:by-time')
+        .map(([member]) => member)
+        .filter((member) => !member.includes('/next-review:')),
+    ).toEqual([
       'p-1/review:r-1',
       'p-2/renewal-window',
       'p-2/contract-end',
