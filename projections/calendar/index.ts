@@ -84,8 +84,8 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
     case 'ContractRenewed': {
       const end = event.data.contract.end;
       // Reviews run from the contract start of the first term, in periods of each cadence; a renewal does not restart them.
-      const reviews =
-        event.type === 'OptimizationStarted' ? Object.assign({}, ...reviewCadenceSchema.options.map((c) => nextReview(doc, c, event.data.contract.start))) : {};
+      const reviews: Record<string, CalendarEntry> = {};
+      if (event.type === 'OptimizationStarted') for (const c of reviewCadenceSchema.options) Object.assign(reviews, nextReview(doc, c, event.data.contract.start));
       return {
         ...without(entries, RENEWAL_WINDOW),
         ...reviews,
