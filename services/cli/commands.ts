@@ -286,6 +286,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'partnerships timeline',
+    synopsis: '<id> [--from <sequence>] [--limit <n>]',
+    summary: "a partnership's audit trail: every event in order, with when and who",
+    help: ['--from <sequence>        start at this event (default 1)', '--limit <n>              at most this many events (default 1000, up to 5000)', READ_HELP],
+    options: { from: { type: 'string' }, limit: { type: 'string' } },
+    args: [1, 1],
+    after: true,
+    plan: (p) => ({
+      kind: 'api',
+      request: {
+        method: 'GET',
+        path: `${API}/partnerships/${enc(p.args[0] as string)}/timeline`,
+        query: { from: one(p, 'from'), limit: one(p, 'limit'), after: one(p, 'after') },
+      },
+      render: render.timeline,
+    }),
+  },
+  {
     name: 'score',
     synopsis: '<id> --criterion <criterion=score>... [--evaluator <person>]',
     summary: "submit an evaluator's screening scores (1–5 per criterion)",

@@ -94,6 +94,25 @@ export const partnershipSummary: Renderer = (body) => {
   return ratings.length === 0 ? out : `${out}${section('relationship health', table(['dimension', 'rating'], ratings))}`;
 };
 
+export const timeline: Renderer = (body) => {
+  const t = obj(body);
+  const entries = objs(t.entries);
+  const head = keyValues([
+    ['id', t.partnershipId],
+    ['events', t.events],
+    ['first at', t.firstAt],
+    ['last at', t.lastAt],
+    ['last event', t.lastType],
+  ]);
+  const rows = entries.map((e) => {
+    const actor = e.actor === null || e.actor === undefined ? '(not recorded)' : `${str(obj(e.actor).id) ?? '?'} (${str(obj(e.actor).role) ?? '?'})`;
+    return [e.sequence, e.at, e.type, e.version, actor];
+  });
+  const last = num(entries[entries.length - 1]?.sequence);
+  const more = last !== undefined && last < (num(t.events) ?? 0) ? `\nmore from --from ${last + 1}\n` : '';
+  return `${head}${section('events', table(['seq', 'at', 'event', 'v', 'by'], rows))}${more}`;
+};
+
 export const partnershipState: Renderer = (body) => {
   const s = obj(body);
   if (s.stage === 'unregistered') return 'not registered\n';

@@ -136,6 +136,15 @@ describe('the partnerflow CLI against the real system', () => {
     expect(show.stdout).toMatch(new RegExp(`^id\\s+${id}$`, 'm'));
     expect(show.stdout).toMatch(/^sponsor\s+erin\.sponsor$/m);
 
+    // The audit trail: the registration (and what it opened), each event with who caused it.
+    const trail = await cli(['partnerships', 'timeline', id, '--after', last], as(opsToken));
+    expect(trail.code).toBe(0);
+    expect(trail.stdout).toMatch(new RegExp(`^id\\s+${id}$`, 'm'));
+    expect(trail.stdout).toMatch(/^\s+1\s+\S+\s+PartnershipRegistered\s+1\s+\S+ \(ops\)$/m);
+    const trailJson = json<{ events: number; entries: Array<{ sequence: number }> }>(await cli(['partnerships', 'timeline', id, '--json', '--from', '2'], as(opsToken)));
+    expect(trailJson.entries[0]?.sequence).toBe(2);
+    expect(trailJson.entries).toHaveLength(trailJson.events - 1);
+
     const state = await cli(['partnerships', 'show', id, '--state', '--json'], as(opsToken));
     expect(json<{ stage: string; policyVersion: string }>(state)).toMatchObject({ stage: 'screening', policyVersion: compressedPolicy.version });
   });

@@ -3,7 +3,7 @@ import { attributeValue, COMMANDS, kpiDefinition, type Plan } from '../../servic
 import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from '../../services/cli/errors';
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';
-import { commandResult, duration, partnershipList } from '../../services/cli/render';
+import { commandResult, duration, partnershipList, timeline } from '../../services/cli/render';
 import { runCli } from '../../services/cli/run';
 import { cellText, keyValues, table } from '../../services/cli/table';
 
@@ -69,6 +69,11 @@ describe('command line → request', () => {
     });
     expect(request(['partnerships', 'show', 'acme-1'])).toMatchObject({ method: 'GET', path: '/api/v1/partnerships/acme-1' });
     expect(request(['partnerships', 'show', 'acme-1', '--state'])).toEqual({ method: 'GET', path: '/api/v1/partnerships/acme-1/state' });
+    expect(request(['partnerships', 'timeline', 'acme-1', '--from', '5', '--limit', '10'])).toEqual({
+      method: 'GET',
+      path: '/api/v1/partnerships/acme-1/timeline',
+      query: { from: '5', limit: '10', after: undefined },
+    });
     expect(request(['inbox']).path).toBe('/api/v1/me/inbox');
     for (const name of ['portfolio', 'cycle-times', 'work', 'calendar', 'kpis', 'risks']) expect(request(['reports', name]).path).toBe(`/api/v1/reports/${name}`);
     expect(request(['reports', 'risks', '--min-severity', '10', '--status', 'open']).query).toMatchObject({ minSeverity: '10', status: 'open' });
@@ -238,6 +243,20 @@ describe('tables', () => {
     expect(list).toMatch(/^ID {6}NAME {2}STAGE {6}KIND {6}OWNER/);
     expect(list).toContain('1–1 of 3 (more with --offset)');
     expect(partnershipList({ total: 0, items: [] })).toBe('no partnerships match\n');
+    const trail = timeline({
+      partnershipId: 'acme-1',
+      events: 3,
+      firstAt: '2026-01-01T00:00:00.000Z',
+      lastAt: '2026-01-02T00:00:00.000Z',
+      lastType: 'TaskOpened',
+      entries: [
+        { sequence: 1, type: 'PartnershipRegistered', version: 1, at: '2026-01-01T00:00:00.000Z', actor: { id: 'pat', role: 'ops' } },
+        { sequence: 2, type: 'TaskOpened', version: 1, at: '2026-01-02T00:00:00.000Z', actor: null },
+      ],
+    });
+    expect(trail).toMatch(/^id {10}acme-1\nevents {6}3\n/);
+    expect(trail).toMatch(/SEQ {2}AT {24}EVENT {18}V {2}BY\n {2}1 {2}2026-01-01T00:00:00.000Z {2}PartnershipRegistered {2}1 {2}pat \(ops\)\n {2}2 .* {2}\(not recorded\)\n/);
+    expect(trail).toContain('more from --from 3');
     expect([duration(850), duration(61_000), duration(3_720_000), duration(90_000_000), duration(null)]).toEqual(['850ms', '1m 1s', '1h 2m', '1d 1h', '-']);
   });
 });
