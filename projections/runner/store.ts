@@ -220,6 +220,7 @@ function pushOps(out: string[], ops: readonly IndexOp[]): void {
  * survivors go in one variadic call per command; a field both set and incremented keeps every op, in order.
  */
 export function writesOf(ops: readonly IndexOp[]): string[][] {
+  if (ops.length === 1) return [writeOf(ops[0] as IndexOp)];
   let from = 0;
   for (let i = ops.length - 1; i > 0; i -= 1) {
     if ((ops[i] as IndexOp).op === 'del') {
