@@ -19,8 +19,9 @@ import { syntheticEvent } from './sample-events';
 /*
  * npm run bench:projections [-- --events 1000000 --subjects 10000 --partitions 6 --threads <rebuild threads> --keep]
  * (or BENCH_EVENTS / BENCH_SUBJECTS / BENCH_PARTITIONS). One synthetic topic of ~500-byte lifecycle CloudEvents;
- * prints the raw kafkajs consume rate, the projector's rate over the same topic and its ratio, and a rebuild of the
- * whole topic into an empty namespace. Figures only: nothing is asserted.
+ * prints the raw kafkajs consume rate, consume + decode, the projector's rate over the same topic and its ratio, two
+ * projectors sharing one consumer group, and a rebuild of the whole topic into an empty namespace. Figures only:
+ * nothing is asserted.
  */
 
 async function produce(kafka: Kafka, topic: string, events: number, subjects: number): Promise<{ ms: number; bytes: number }> {
@@ -124,8 +125,8 @@ async function projectorConsume(kafka: Kafka, redis: Redis, admin: Admin, topic:
 
 /**
  * Runs `members` projectors in one consumer group, each in a thread of its own (as separate projector processes would
- * be); times their first consumed event to the read models holding the whole topic (a member joining later makes the
- * group rebalance, and what that re-reads counts against the rate).
+ * be); times the first flush any of them reports to the read models holding the whole topic, counting what came after
+ * that flush (a member joining late makes the group rebalance, and what that re-reads counts against the rate).
  */
 async function projectorGroup(redis: Redis, admin: Admin, data: MemberData, members: number): Promise<number> {
   const end = await admin.fetchTopicOffsets(data.topic);
@@ -142,7 +143,6 @@ async function projectorGroup(redis: Redis, admin: Admin, data: MemberData, memb
     return worker;
   });
   try {
-    // Like the single projector's: from the first flush reported, counting what came after it.
     let first = 0;
     let firstCount = 0;
     for (;;) {
