@@ -273,20 +273,36 @@ export const kpisReport: Renderer = (body) => {
   return out;
 };
 
+const RISK_COLUMNS: Array<[string, string]> = [
+  ['risk', 'riskId'],
+  ['severity', 'severity'],
+  ['status', 'status'],
+  ['category', 'category'],
+  ['owner', 'owner'],
+  ['title', 'title'],
+];
+
 export const risksReport: Renderer = (body) => {
   const b = obj(body);
   let out = section('by status', table(['status', 'risks'], counts(b.countsByStatus))).slice(1);
-  out += section(
-    'risks',
-    objectTable(objs(b.risks), [
-      ['partnership', 'partnershipId'],
-      ['risk', 'riskId'],
-      ['severity', 'severity'],
-      ['status', 'status'],
-      ['category', 'category'],
-      ['owner', 'owner'],
-      ['title', 'title'],
-    ]),
-  );
+  out += section('risks', objectTable(objs(b.risks), [['partnership', 'partnershipId'], ...RISK_COLUMNS]));
+  return out;
+};
+
+/** One partnership's risks, most severe first. */
+export const partnershipRisks: Renderer = (body) => objectTable(objs(body), RISK_COLUMNS, { empty: 'no risks recorded' });
+
+/** One partnership's KPI scorecard: each KPI's latest value against its target, the ROI, the health ratings. */
+export const scorecard: Renderer = (body) => {
+  const c = obj(body);
+  const rows = objs(c.kpis).map((k) => [k.kpiId, k.family, k.direction, k.target, obj(k.latest).value, k.met, k.unit, arr(k.trend).length]);
+  const roi = obj(c.roi);
+  let out = `${keyValues([
+    ['id', c.partnershipId],
+    ['roi', c.roi === null || c.roi === undefined ? null : `${String(roi.roi)} (gain ${String(roi.gain)}, cost ${String(roi.cost)})`],
+  ])}`;
+  out += section('kpis', rows.length === 0 ? 'no KPIs defined yet\n' : table(['kpi', 'family', 'direction', 'target', 'latest', 'met', 'unit', 'values'], rows));
+  const health = Object.entries(obj(c.health)).map(([dimension, point]) => [dimension, obj(point).rating, obj(point).at]);
+  if (health.length > 0) out += section('relationship health', table(['dimension', 'rating', 'at'], health));
   return out;
 };

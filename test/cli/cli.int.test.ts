@@ -145,6 +145,12 @@ describe('the partnerflow CLI against the real system', () => {
     expect(trailJson.entries[0]?.sequence).toBe(2);
     expect(trailJson.entries).toHaveLength(trailJson.events - 1);
 
+    // In screening: a scorecard without KPIs yet, and no risks.
+    const kpis = await cli(['partnerships', 'kpis', id, '--after', last], as(opsToken));
+    expect([kpis.code, kpis.stdout]).toEqual([0, expect.stringContaining('no KPIs defined yet')]);
+    const risks = await cli(['partnerships', 'risks', id, '--json', '--after', last], as(opsToken));
+    expect([risks.code, json<unknown[]>(risks)]).toEqual([0, []]);
+
     const state = await cli(['partnerships', 'show', id, '--state', '--json'], as(opsToken));
     expect(json<{ stage: string; policyVersion: string }>(state)).toMatchObject({ stage: 'screening', policyVersion: compressedPolicy.version });
   });

@@ -3,7 +3,7 @@ import { attributeValue, COMMANDS, kpiDefinition, type Plan } from '../../servic
 import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from '../../services/cli/errors';
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';
-import { commandResult, duration, partnershipList, timeline } from '../../services/cli/render';
+import { commandResult, duration, partnershipList, partnershipRisks, scorecard, timeline } from '../../services/cli/render';
 import { runCli } from '../../services/cli/run';
 import { cellText, keyValues, table } from '../../services/cli/table';
 
@@ -74,6 +74,8 @@ describe('command line → request', () => {
       path: '/api/v1/partnerships/acme-1/timeline',
       query: { from: '5', limit: '10', after: undefined },
     });
+    expect(request(['partnerships', 'risks', 'acme-1', '--after', 'acme-1/9'])).toEqual({ method: 'GET', path: '/api/v1/partnerships/acme-1/risks', query: { after: 'acme-1/9' } });
+    expect(request(['partnerships', 'kpis', 'acme-1']).path).toBe('/api/v1/partnerships/acme-1/kpis');
     expect(request(['inbox']).path).toBe('/api/v1/me/inbox');
     for (const name of ['portfolio', 'cycle-times', 'work', 'calendar', 'kpis', 'risks']) expect(request(['reports', name]).path).toBe(`/api/v1/reports/${name}`);
     expect(request(['reports', 'risks', '--min-severity', '10', '--status', 'open']).query).toMatchObject({ minSeverity: '10', status: 'open' });
@@ -257,6 +259,20 @@ describe('tables', () => {
     expect(trail).toMatch(/^id {10}acme-1\nevents {6}3\n/);
     expect(trail).toMatch(/SEQ {2}AT {24}EVENT {18}V {2}BY\n {2}1 {2}2026-01-01T00:00:00.000Z {2}PartnershipRegistered {2}1 {2}pat \(ops\)\n {2}2 .* {2}\(not recorded\)\n/);
     expect(trail).toContain('more from --from 3');
+    expect(partnershipRisks([{ partnershipId: 'acme-1', riskId: 'r-1', severity: 12, status: 'open', category: 'financial', owner: 'olga', title: 'FX exposure' }])).toBe(
+      ['RISK  SEVERITY  STATUS  CATEGORY   OWNER  TITLE', 'r-1         12  open    financial  olga   FX exposure', ''].join('\n'),
+    );
+    expect(partnershipRisks([])).toBe('no risks recorded\n');
+    const card = scorecard({
+      partnershipId: 'acme-1',
+      roi: { gain: 900, cost: 300, roi: 2 },
+      kpis: [{ kpiId: 'revenue', family: 'financial', direction: 'higher_is_better', target: 800, latest: { value: 900, at: 'x' }, met: true, unit: 'EUR', trend: [{}, {}] }],
+      health: { trust_index: { rating: 4, at: '2026-01-01T00:00:00.000Z' } },
+    });
+    expect(card).toMatch(/^id {3}acme-1\nroi {2}2 \(gain 900, cost 300\)\n/);
+    expect(card.split('\n').map((l) => l.trimEnd())).toContain('revenue  financial  higher_is_better     800     900  yes  EUR        2');
+    expect(card.split('\n').map((l) => l.trimEnd())).toContain('trust_index       4  2026-01-01T00:00:00.000Z');
+    expect(scorecard({ partnershipId: 'acme-2', roi: null, kpis: [], health: {} })).toContain('no KPIs defined yet');
     expect([duration(850), duration(61_000), duration(3_720_000), duration(90_000_000), duration(null)]).toEqual(['850ms', '1m 1s', '1h 2m', '1d 1h', '-']);
   });
 });
