@@ -182,6 +182,33 @@ export function kpiDefinition(text: string, command: string): JsonObject {
 
 const READ_HELP = '--after <event id>     wait (boundedly) until the read model has applied this event (`<id>/<seq>`, as commands print it)';
 
+/**
+ * `partnerships <view> <id>`: a read of one partnership's `GET /partnerships/<id>/<view>`, with `--after` and whatever
+ * string options `extra` adds (sent as query parameters of the same names).
+ */
+function partnershipView(
+  view: string,
+  summary: string,
+  renderer: render.Renderer,
+  extra: { synopsis?: string; help?: string[]; options?: Record<string, { type: 'string' }> } = {},
+): CommandSpec {
+  const options = extra.options ?? {};
+  return {
+    name: `partnerships ${view}`,
+    synopsis: extra.synopsis === undefined ? '<id>' : `<id> ${extra.synopsis}`,
+    summary,
+    help: [...(extra.help ?? []), READ_HELP],
+    options,
+    args: [1, 1],
+    after: true,
+    plan: (p) => {
+      const query: Record<string, string | undefined> = {};
+      for (const name of [...Object.keys(options), 'after']) query[name] = one(p, name);
+      return { kind: 'api', request: { method: 'GET', path: `${API}/partnerships/${enc(p.args[0] as string)}/${view}`, query }, render: renderer };
+    },
+  };
+}
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'partnerships create',
@@ -285,52 +312,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       return { kind: 'api', request: { method: 'GET', path: `${API}/partnerships/${id}`, query: { after: one(p, 'after') } }, render: render.partnershipSummary };
     },
   },
-  {
-    name: 'partnerships timeline',
-    synopsis: '<id> [--from <sequence>] [--limit <n>]',
-    summary: "a partnership's audit trail: every event in order, with when and who",
-    help: ['--from <sequence>        start at this event (default 1)', '--limit <n>              at most this many events (default 1000, up to 5000)', READ_HELP],
+  partnershipView('timeline', "a partnership's audit trail: every event in order, with when and who", render.timeline, {
+    synopsis: '[--from <sequence>] [--limit <n>]',
+    help: ['--from <sequence>        start at this event (default 1)', '--limit <n>              at most this many events (default 1000, up to 5000)'],
     options: { from: { type: 'string' }, limit: { type: 'string' } },
-    args: [1, 1],
-    after: true,
-    plan: (p) => ({
-      kind: 'api',
-      request: {
-        method: 'GET',
-        path: `${API}/partnerships/${enc(p.args[0] as string)}/timeline`,
-        query: { from: one(p, 'from'), limit: one(p, 'limit'), after: one(p, 'after') },
-      },
-      render: render.timeline,
-    }),
-  },
-  {
-    name: 'partnerships risks',
-    synopsis: '<id>',
-    summary: "a partnership's risks, most severe first",
-    help: [READ_HELP],
-    options: {},
-    args: [1, 1],
-    after: true,
-    plan: (p) => ({
-      kind: 'api',
-      request: { method: 'GET', path: `${API}/partnerships/${enc(p.args[0] as string)}/risks`, query: { after: one(p, 'after') } },
-      render: render.partnershipRisks,
-    }),
-  },
-  {
-    name: 'partnerships kpis',
-    synopsis: '<id>',
-    summary: "a partnership's KPI scorecard: latest value against target, ROI, relationship health",
-    help: [READ_HELP],
-    options: {},
-    args: [1, 1],
-    after: true,
-    plan: (p) => ({
-      kind: 'api',
-      request: { method: 'GET', path: `${API}/partnerships/${enc(p.args[0] as string)}/kpis`, query: { after: one(p, 'after') } },
-      render: render.scorecard,
-    }),
-  },
+  }),
+  partnershipView('risks', "a partnership's risks, most severe first", render.partnershipRisks),
+  partnershipView('kpis', "a partnership's KPI scorecard: latest value against target, ROI, relationship health", render.scorecard),
   {
     name: 'score',
     synopsis: '<id> --criterion <criterion=score>... [--evaluator <person>]',
