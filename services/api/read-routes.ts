@@ -11,7 +11,7 @@ import { RISK_REGISTER, riskCountsByStatus, risksBySeverity, risksByStatus, risk
 import type { ReadModelReader } from '../../projections/runner/reader';
 import { readSummaries, readSummary, SUMMARY, type SummaryStage } from '../../projections/summary';
 import { readTimeline, TIMELINE } from '../../projections/timeline';
-import { openEscalationsBoard, openTasks, overdueTasks, WORK_BOARD } from '../../projections/work-board';
+import { openEscalationsBoard, openTasks, overdueTasks, WORK_BOARD, type WorkReport } from '../../projections/work-board';
 import type { LifecycleClient } from '../lifecycle-client';
 import type { PathParam } from './command-routes';
 import { Problem } from './problem';
@@ -186,14 +186,18 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     path: '/reports/work',
     operationId: 'reportWork',
     summary: 'Open tasks by due date, overdue items, open escalations by level and addressee with their age',
+    description:
+      'Each list is one page (`limit` entries after `offset`, the same for the three lists) with the total it was cut from: open tasks soonest due first, overdue tasks most overdue first, escalations oldest first. `owner` narrows the task lists to one owner; the escalation counts per level and addressee are over every open escalation.',
     tag: 'reports',
     params: [],
-    query: z.object({ owner: z.string().min(1).optional(), after }),
+    query: z.object({ owner: z.string().min(1).optional(), limit: limit(1000, 100), offset: z.coerce.number().int().min(0).default(0), after }),
     models: [WORK_BOARD],
     handle: async ({ reader, query, now }) => {
       const owner = query.owner as string | undefined;
-      const [tasks, overdue, escalations] = await Promise.all([openTasks(reader, owner === undefined ? {} : { owner }), overdueTasks(reader, now), openEscalationsBoard(reader, now)]);
-      return { at: now.toISOString(), openTasks: tasks, overdue: owner === undefined ? overdue : overdue.filter((t) => t.owner === owner), escalations };
+      const paging = { limit: query.limit as number, offset: query.offset as number };
+      const tasks = { ...paging, ...(owner === undefined ? {} : { owner }) };
+      const [openTasksPage, overdue, escalations] = await Promise.all([openTasks(reader, tasks), overdueTasks(reader, now, tasks), openEscalationsBoard(reader, now, paging)]);
+      return { at: now.toISOString(), openTasks: openTasksPage, overdue, escalations } satisfies WorkReport;
     },
   },
   {

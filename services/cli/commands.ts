@@ -493,13 +493,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'reports work',
-    synopsis: '[--owner <person>]',
-    summary: 'open tasks by due date, overdue items, open escalations',
-    help: ['--owner <person>         only this person\'s tasks', READ_HELP],
-    options: { owner: { type: 'string' } },
+    synopsis: '[--owner <person>] [--limit <n>] [--offset <n>]',
+    summary: 'open tasks by due date, overdue items, open escalations (counted by level and addressee)',
+    help: ['--owner <person>         only this person\'s tasks', '--limit <n>, --offset <n>   paging of each list (default 100 from 0)', READ_HELP],
+    options: { owner: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
     args: [0, 0],
     after: true,
-    plan: (p) => ({ kind: 'api', request: { method: 'GET', path: `${API}/reports/work`, query: { owner: one(p, 'owner'), after: one(p, 'after') } }, render: render.workReport }),
+    plan: (p) => ({
+      kind: 'api',
+      request: { method: 'GET', path: `${API}/reports/work`, query: { owner: one(p, 'owner'), limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') } },
+      render: render.workReport,
+    }),
   },
   {
     name: 'reports calendar',

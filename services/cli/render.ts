@@ -182,6 +182,9 @@ export const inbox: Renderer = (body) => {
 
 const counts = (o: unknown) => Object.entries(obj(o)).sort(([a], [b]) => a.localeCompare(b));
 
+/** Counts on one line: `L1 3, L2 1`. */
+const inline = (o: unknown): string => counts(o).map(([k, v]) => `${k} ${num(v) ?? '?'}`).join(', ') || '-';
+
 export const portfolioReport: Renderer = (body) => {
   const b = obj(body);
   const c = obj(b.counts);
@@ -216,6 +219,23 @@ export const cycleTimesReport: Renderer = (body) => {
   return table(['kind', 'phase', 'count', 'p50', 'p90', 'within sla'], rows, { right: [2, 3, 4, 5] });
 };
 
+/** A page of a list as the API returns it (`{ total, offset, limit, items }`): its rows, and a footer when it is cut. */
+function paged(body: unknown): { items: JsonObject[]; footer: string } {
+  const b = obj(body);
+  const items = objs(b.items);
+  const total = num(b.total) ?? items.length;
+  const offset = num(b.offset) ?? 0;
+  const shown = items.length === 0 ? `none of ${total} on this page` : `${offset + 1}–${offset + items.length} of ${total}`;
+  return { items, footer: items.length === total ? '' : `${shown}${offset + items.length < total ? ' (more with --offset)' : ''}\n` };
+}
+
+/** `<person> (<role>)` of an addressee object. */
+const addressee = (a: unknown): string => {
+  const o = obj(a);
+  return `${str(o.id) ?? '?'}${str(o.role) === undefined ? '' : ` (${str(o.role)})`}`;
+};
+
+
 export const workReport: Renderer = (body) => {
   const b = obj(body);
   const taskCols: ReadonlyArray<readonly [string, keyof JsonObject | ((t: JsonObject) => unknown)]> = [
@@ -225,19 +245,25 @@ export const workReport: Renderer = (body) => {
     ['due', 'dueAt'],
     ['title', 'title'],
   ];
+  const tasks = paged(b.openTasks);
+  const overdue = paged(b.overdue);
+  const escalations = paged(b.escalations);
   let out = `at ${str(b.at) ?? '-'}\n`;
-  out += section('open tasks', objectTable(objs(b.openTasks), taskCols));
-  out += section('overdue', objectTable(objs(b.overdue), taskCols));
+  out += section('open tasks', objectTable(tasks.items, taskCols)) + tasks.footer;
+  out += section('overdue', objectTable(overdue.items, taskCols)) + overdue.footer;
   out += section(
     'open escalations',
-    objectTable(objs(b.escalations), [
+    objectTable(escalations.items, [
       ['reference', (e) => `${str(e.partnershipId) ?? '?'}/${str(e.escalationId) ?? '?'}`],
-      ['step', 'step'],
-      ['addressee', 'addressee'],
+      ['level', 'step'],
+      ['addressee', (e) => addressee(e.addressee)],
       ['age', (e) => duration(num(e.ageMs))],
       ['respond by', 'respondBy'],
     ]),
   );
+  out += escalations.footer;
+  const e = obj(b.escalations);
+  if ((num(e.total) ?? 0) > 0) out += `by level: ${inline(e.byLevel)}\nby addressee: ${inline(e.byAddressee)}\n`;
   return out;
 };
 

@@ -86,8 +86,18 @@ describe('a whole lifecycle driven only through HTTP, read models checked after 
     expect(portfolio.byStage.due_diligence).toContain(id);
     expect(portfolio.funnel.screened).toBe(1);
     const work = (await readAfter(`/api/v1/reports/work?owner=${people.owner.id}`, lastEvent(a))).body;
-    expect(work.openTasks.length).toBeGreaterThan(0);
-    expect(work.openTasks.every((t: { owner: string; partnershipId: string }) => t.owner === people.owner.id && t.partnershipId === id)).toBe(true);
+    expect(work.openTasks).toMatchObject({ offset: 0, limit: 100 });
+    expect(work.openTasks.total).toBeGreaterThan(1);
+    expect(work.openTasks.items).toHaveLength(work.openTasks.total);
+    expect(work.openTasks.items.every((t: { owner: string; partnershipId: string }) => t.owner === people.owner.id && t.partnershipId === id)).toBe(true);
+    // Pages of one: the same tasks, in the same (due date) order, each page knowing the whole list's size.
+    for (let offset = 0; offset < work.openTasks.total; offset += 1) {
+      const one = (await readAfter(`/api/v1/reports/work?owner=${people.owner.id}&limit=1&offset=${offset}`, lastEvent(a))).body;
+      expect(one.openTasks).toEqual({ total: work.openTasks.total, offset, limit: 1, items: [work.openTasks.items[offset]] });
+    }
+    const someoneElse = (await readAfter('/api/v1/reports/work?owner=nobody.here', lastEvent(a))).body;
+    expect(someoneElse.openTasks).toEqual({ total: 0, offset: 0, limit: 100, items: [] });
+    expect(someoneElse.escalations).toMatchObject({ total: 0, items: [], byLevel: {}, byAddressee: {} });
 
     // Due diligence: a finding enters the risk register; three phases, three gates.
     a = await ok('ops', 'POST', `/api/v1/partnerships/${id}/findings`, { title: 'Key-person dependency', category: 'operational', likelihood: 3, impact: 4 });

@@ -133,6 +133,8 @@ describe('requests the API must refuse, and its contract', () => {
     expectProblem(await sys.call('POST', '/api/v1/partnerships', { body: { ...VALID.registerPartnership, kind: 'franchise' } }), 422, 'body.kind');
     expectProblem(await sys.call('POST', '/api/v1/partnerships', { body: { ...VALID.registerPartnership, partnershipId: 'has spaces' } }), 422, 'body.partnershipId');
     expectProblem(await sys.call('GET', '/api/v1/partnerships?limit=0'), 422, 'query.limit');
+    expectProblem(await sys.call('GET', '/api/v1/reports/work?offset=-1'), 422, 'query.offset');
+    expectProblem(await sys.call('GET', '/api/v1/reports/work?limit=1001'), 422, 'query.limit');
     expectProblem(await sys.call('GET', '/api/v1/partnerships?colour=red'), 400, 'query.colour');
     expect(await accepted(id)).toBe(before);
   });

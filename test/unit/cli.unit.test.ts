@@ -3,7 +3,8 @@ import { attributeValue, COMMANDS, kpiDefinition, type Plan } from '../../servic
 import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from '../../services/cli/errors';
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';
-import { commandResult, duration, partnershipList, partnershipRisks, scorecard, timeline } from '../../services/cli/render';
+import { commandResult, duration, partnershipList, partnershipRisks, scorecard, timeline, workReport } from '../../services/cli/render';
+import type { WorkReport } from '../../projections/work-board';
 import { runCli } from '../../services/cli/run';
 import { cellText, keyValues, table } from '../../services/cli/table';
 
@@ -263,6 +264,27 @@ describe('tables', () => {
       ['RISK  SEVERITY  STATUS  CATEGORY   OWNER  TITLE', 'r-1         12  open    financial  olga   FX exposure', ''].join('\n'),
     );
     expect(partnershipRisks([])).toBe('no risks recorded\n');
+    const task = { partnershipId: 'acme-1', taskId: 'dd.1', kind: 'checklist' as const, title: 'Financials', owner: 'olga', dueAt: '2026-01-05T00:00:00.000Z', openedAt: '2026-01-01T00:00:00.000Z' };
+    const work = workReport({
+      at: '2026-01-06T00:00:00.000Z',
+      openTasks: { total: 3, offset: 0, limit: 1, items: [task] },
+      overdue: { total: 1, offset: 0, limit: 1, items: [task] },
+      escalations: {
+        total: 2,
+        offset: 0,
+        limit: 1,
+        items: [{ partnershipId: 'acme-1', escalationId: 'dd.1:0:L1', taskId: 'dd.1', step: 'L1', addressee: { role: 'pmo_lead', id: 'pat' }, firedAt: '2026-01-05T00:00:00.000Z', respondBy: null, ageMs: 86_400_000 }],
+        byLevel: { L1: 1, L2: 1 },
+        byAddressee: { pat: 1, sam: 1 },
+      },
+    } satisfies WorkReport).split('\n').map((l) => l.trimEnd());
+    expect(work).toContain('1–1 of 3 (more with --offset)');
+    expect(work).toContain('acme-1/dd.1:0:L1  L1     pat (pmo_lead)  1d 0h  -');
+    expect(work).toContain('1–1 of 2 (more with --offset)');
+    expect(work).toContain('by level: L1 1, L2 1');
+    expect(work).toContain('by addressee: pat 1, sam 1');
+    // A list shown whole has no footer.
+    expect(work.filter((l) => l.startsWith('1–1 of 1'))).toEqual([]);
     const card = scorecard({
       partnershipId: 'acme-1',
       roi: { gain: 900, cost: 300, roi: 2 },

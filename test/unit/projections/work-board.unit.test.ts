@@ -27,8 +27,35 @@ describe('work-board read model', () => {
     expect(model.snapshot().index).toMatchObject({ escalations: [] });
   });
 
+  test('given tasks of one owner, when one is reassigned and another moved, then each owner’s sorted set follows', () => {
+    const events = base()
+      .add('TaskAssigned', { taskId: 'a', owner: 'pat.pmo', previousOwner: 'olga.owner' })
+      .add('TaskOpened', task('c', '2025-01-05T00:00:00.000Z'))
+      .add('DeadlineMoved', { taskId: 'b', dueAt: '2025-01-02T00:00:00.000Z', reason: 'customer asked' }).events;
+    const model = replay(workBoardProjection, events);
+
+    expect(model.zset('tasks:by-due:owner:olga.owner')).toEqual([
+      ['p-1/b', Date.parse('2025-01-02T00:00:00.000Z')],
+      ['p-1/c', Date.parse('2025-01-05T00:00:00.000Z')],
+    ]);
+    expect(model.zset('tasks:by-due:owner:pat.pmo').map(([m]) => m)).toEqual(['p-1/a']);
+    // The owner sets rank the same members as the portfolio-wide one.
+    expect(model.zset('tasks:by-due').map(([m]) => m)).toEqual(['p-1/b', 'p-1/c', 'p-1/a']);
+  });
+
+  test('escalations are counted by level and addressee as they fire and are answered; reminders are not escalations', () => {
+    const fired2 = base().add('EscalationStepFired', fired('a', 'L2', { role: 'executive_sponsor', id: 'sam.sponsor' }, '2025-01-11T00:00:00.000Z'));
+    const counts = (events: typeof fired2.events) => Object.fromEntries((replay(workBoardProjection, events).snapshot().index as Record<string, Array<[string, string]>>)['escalations:counts'] ?? []);
+
+    expect(counts(fired2.events)).toEqual({ 'level:L1': '1', 'level:L2': '1', 'addressee:pat.pmo': '1', 'addressee:sam.sponsor': '1' });
+    const answered = fired2.add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' }).add('TaskCompleted', { taskId: 'a' });
+    expect(counts(answered.events)).toEqual({ 'level:L1': '0', 'level:L2': '0', 'addressee:pat.pmo': '0', 'addressee:sam.sponsor': '0' });
+  });
+
   test('applying every event twice equals applying it once', () => {
-    const events = base().add('TaskAssigned', { taskId: 'a', owner: 'pat.pmo', previousOwner: 'olga.owner' }).events;
+    const events = base()
+      .add('TaskAssigned', { taskId: 'a', owner: 'pat.pmo', previousOwner: 'olga.owner' })
+      .add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' }).events;
     expect(replay(workBoardProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(workBoardProjection, events).snapshot());
   });
 });
