@@ -151,7 +151,7 @@ export const partnershipState: Renderer = (body) => {
       objectTable(escalations, [
         ['reference', (e) => `${str(s.partnershipId) ?? '?'}/${str(e.id) ?? '?'}`],
         ['level', 'level'],
-        ['addressee', 'addressee'],
+        ['addressee', (e) => addressee(e.addressee)],
         ['at', 'at'],
         ['acknowledged', 'acknowledgedAt'],
       ]),

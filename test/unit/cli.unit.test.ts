@@ -3,7 +3,7 @@ import { attributeValue, COMMANDS, kpiDefinition, type Plan } from '../../servic
 import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from '../../services/cli/errors';
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';
-import { commandResult, duration, partnershipList, partnershipRisks, scorecard, timeline, workReport } from '../../services/cli/render';
+import { commandResult, duration, partnershipList, partnershipRisks, partnershipState, scorecard, timeline, workReport } from '../../services/cli/render';
 import type { WorkReport } from '../../projections/work-board';
 import { runCli } from '../../services/cli/run';
 import { cellText, keyValues, table } from '../../services/cli/table';
@@ -283,6 +283,12 @@ describe('tables', () => {
     expect(work).toContain('1–1 of 2 (more with --offset)');
     expect(work).toContain('by level: L1 1, L2 1');
     expect(work).toContain('by addressee: pat 1, sam 1');
+    const state = partnershipState({
+      partnershipId: 'acme-1',
+      openTasks: [],
+      openEscalations: [{ id: 'dd.1:0:L1', taskId: 'dd.1', level: 'L1', addressee: { role: 'pmo_lead', id: 'pat' }, at: '2026-01-05T00:00:00.000Z', acknowledgedAt: null }],
+    });
+    expect(state.split('\n').map((l) => l.trimEnd())).toContain('acme-1/dd.1:0:L1  L1     pat (pmo_lead)  2026-01-05T00:00:00.000Z  -');
     // A list shown whole has no footer.
     expect(work.filter((l) => l.startsWith('1–1 of 1'))).toEqual([]);
     const card = scorecard({
