@@ -2,7 +2,7 @@ import type { Risk } from '../../domain/model';
 import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
-import type { ReadModelReader } from '../runner/reader';
+import { DEFAULT_PAGE_LIMIT, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
 import { syncEntries } from '../summary';
 
 /** Name of the risk register read model. */
@@ -104,22 +104,35 @@ export const riskRegisterProjection: Projection<RiskRegisterDoc> = {
 const bySeverity = (a: PortfolioRisk, b: PortfolioRisk) =>
   b.severity - a.severity || a.partnershipId.localeCompare(b.partnershipId) || a.riskId.localeCompare(b.riskId);
 
-async function rows(reader: ReadModelReader, zset: string, minSeverity: number): Promise<PortfolioRisk[]> {
-  const first = await reader.read(RISK_REGISTER, [{ command: 'ZREVRANGEBYSCORE', key: indexKey(zset), args: ['+inf', minSeverity] }]);
-  const ids = (first.replies[0] ?? []) as string[];
-  if (ids.length === 0) return [];
+/** `<partnershipId>/<riskId>` members in report order: most severe first, then by partnership, then by risk id. */
+function rank(reply: unknown): string[] {
+  const flat = ((reply ?? []) as unknown[]).map(String);
+  const scoredIds: Array<{ id: string; partnership: string; risk: string; severity: number }> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const id = flat[i] as string;
+    const cut = id.indexOf('/');
+    scoredIds.push({ id, partnership: id.slice(0, cut), risk: id.slice(cut + 1), severity: Number(flat[i + 1]) });
+  }
+  scoredIds.sort((a, b) => b.severity - a.severity || a.partnership.localeCompare(b.partnership) || a.risk.localeCompare(b.risk));
+  return scoredIds.map((s) => s.id);
+}
+
+/**
+ * One page of the portfolio's risks, most severe first (ties by partnership, then risk id), and how many match:
+ * optionally only those with `status`, only from `minSeverity`. Ranks the ids, then reads the page's rows only.
+ */
+export async function risksPage(reader: ReadModelReader, opts: { status?: RiskStatus; minSeverity?: number } & PageRequest = {}): Promise<Page<PortfolioRisk>> {
+  const offset = opts.offset ?? 0;
+  const limit = opts.limit ?? DEFAULT_PAGE_LIMIT;
+  const zset = opts.status === undefined ? BY_SEVERITY : statusKey(opts.status);
+  const first = await reader.read(RISK_REGISTER, [{ command: 'ZREVRANGEBYSCORE', key: indexKey(zset), args: ['+inf', opts.minSeverity ?? 0, 'WITHSCORES'] }]);
+  const ranked = rank(first.replies[0]);
+  const ids = ranked.slice(offset, offset + limit);
+  if (ids.length === 0) return { total: ranked.length, offset, limit, items: [] };
+  // The same generation as the ranking, so the page's rows are the ranked ones even across a switch-over.
   const { replies } = await reader.read(RISK_REGISTER, [{ command: 'HMGET', key: indexKey(RISKS), args: ids }], first.generation ?? undefined);
-  return ((replies[0] ?? []) as Array<string | null>).flatMap((j) => (j === null ? [] : [JSON.parse(j) as PortfolioRisk])).sort(bySeverity);
-}
-
-/** Every risk of the portfolio, most severe first (ties by partnership, then risk id); optionally only from `minSeverity`. */
-export async function risksBySeverity(reader: ReadModelReader, opts: { minSeverity?: number } = {}): Promise<PortfolioRisk[]> {
-  return rows(reader, BY_SEVERITY, opts.minSeverity ?? 0);
-}
-
-/** The risks of the portfolio with `status`, most severe first. */
-export async function risksByStatus(reader: ReadModelReader, status: RiskStatus): Promise<PortfolioRisk[]> {
-  return rows(reader, statusKey(status), 0);
+  const items = ((replies[0] ?? []) as Array<string | null>).flatMap((j) => (j === null ? [] : [JSON.parse(j) as PortfolioRisk]));
+  return { total: ranked.length, offset, limit, items };
 }
 
 /** How many risks of the portfolio have each status. */

@@ -41,6 +41,22 @@ export interface ReadResult {
   replies: unknown[];
 }
 
+/** One page of a ranked list, and how many entries the whole list has. */
+export interface Page<T> {
+  total: number;
+  offset: number;
+  limit: number;
+  items: T[];
+}
+
+/** Which page of a list to read: `limit` entries after skipping `offset` (default: the first `DEFAULT_PAGE_LIMIT`). */
+export interface PageRequest {
+  offset?: number;
+  limit?: number;
+}
+
+export const DEFAULT_PAGE_LIMIT = 100;
+
 /**
  * Reads read models for queries. All commands of one `read` run in one script that first resolves the `current`
  * pointer, so a query sees one whole generation even while a rebuild switches over and drops the old one.

@@ -1,7 +1,7 @@
 import { LIFECYCLE_EVENTS } from '../catalog';
 import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
-import type { ReadModelReader } from '../runner/reader';
+import { DEFAULT_PAGE_LIMIT, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
 import { foldOpenWork, NO_WORK, openEscalations, syncEntries, type OpenStep, type OpenTask, type Work } from '../summary';
 
 /** Name of the work-board read model. */
@@ -25,20 +25,6 @@ export interface BoardTask extends OpenTask {
 export interface BoardEscalation extends OpenStep {
   partnershipId: string;
   ageMs: number;
-}
-
-/** One page of a ranked list, and how many entries the whole list has. */
-export interface Page<T> {
-  total: number;
-  offset: number;
-  limit: number;
-  items: T[];
-}
-
-/** Which page of a list to read: `limit` entries after skipping `offset` (defaults: the first 100). */
-export interface PageRequest {
-  offset?: number;
-  limit?: number;
 }
 
 /** Open escalations: one page, oldest first, and the count of all of them per level and per addressee. */
@@ -100,12 +86,10 @@ export const workBoardProjection: Projection<Work> = {
   },
 };
 
-const DEFAULT_LIMIT = 100;
-
 /** Reads one page of a sorted set by score (`min`..`max`) with its entries from `hash`, and the set's count in range. */
 async function page<T>(reader: ReadModelReader, zset: string, hash: string, max: number | string, req: PageRequest): Promise<Page<T>> {
   const offset = req.offset ?? 0;
-  const limit = req.limit ?? DEFAULT_LIMIT;
+  const limit = req.limit ?? DEFAULT_PAGE_LIMIT;
   const first = await reader.read(WORK_BOARD, [
     { command: 'ZRANGEBYSCORE', key: indexKey(zset), args: ['-inf', max, 'LIMIT', offset, limit] },
     { command: 'ZCOUNT', key: indexKey(zset), args: ['-inf', max] },

@@ -7,7 +7,7 @@ import { CYCLE_TIMES, readCycleTimes } from '../../projections/cycle-times';
 import { INBOX, readInbox } from '../../projections/inbox';
 import { KPI_SCORECARD, partnershipsByRoi, readScorecard } from '../../projections/kpi-scorecard';
 import { PORTFOLIO, readFunnel, readPortfolio } from '../../projections/portfolio';
-import { RISK_REGISTER, riskCountsByStatus, risksBySeverity, risksByStatus, risksOf } from '../../projections/risk-register';
+import { RISK_REGISTER, riskCountsByStatus, risksOf, risksPage } from '../../projections/risk-register';
 import type { ReadModelReader } from '../../projections/runner/reader';
 import { readSummaries, readSummary, SUMMARY, type SummaryStage } from '../../projections/summary';
 import { readTimeline, TIMELINE } from '../../projections/timeline';
@@ -54,6 +54,8 @@ const after = z
 
 const id: PathParam = { name: 'id', schema: partnershipIdSchema, description: 'the partnership id' };
 const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+/** `?limit&offset` of a paged list (at most 1,000 entries a page, 100 by default). */
+const paging = { limit: limit(1000, 100), offset: z.coerce.number().int().min(0).default(0) };
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 
 async function notFound<T>(value: Promise<T | null>, what: string): Promise<T> {
@@ -76,8 +78,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       stage: z.enum(STAGES).optional(),
       kind: partnershipKindSchema.optional(),
       owner: z.string().min(1).optional(),
-      limit: limit(1000, 100),
-      offset: z.coerce.number().int().min(0).default(0),
+      ...paging,
       after,
     }),
     models: [PORTFOLIO, SUMMARY],
@@ -190,7 +191,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       'Each list is one page (`limit` entries after `offset`, the same for the three lists) with the total it was cut from: open tasks soonest due first, overdue tasks most overdue first, escalations oldest first. `owner` narrows the task lists to one owner; the escalation counts per level and addressee are over every open escalation.',
     tag: 'reports',
     params: [],
-    query: z.object({ owner: z.string().min(1).optional(), limit: limit(1000, 100), offset: z.coerce.number().int().min(0).default(0), after }),
+    query: z.object({ owner: z.string().min(1).optional(), ...paging, after }),
     models: [WORK_BOARD],
     handle: async ({ reader, query, now }) => {
       const owner = query.owner as string | undefined;
@@ -239,18 +240,24 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     path: '/reports/risks',
     operationId: 'reportRisks',
     summary: 'The risk register across the portfolio, by severity and status',
+    description: 'One page of risks (`limit` after `offset`), most severe first, with the `total` matching the filters; counts by status are over the whole register.',
     tag: 'reports',
     params: [],
-    query: z.object({ minSeverity: z.coerce.number().int().min(1).max(25).optional(), status: riskStatusSchema.optional(), after }),
+    query: z.object({
+      minSeverity: z.coerce.number().int().min(1).max(25).optional(),
+      status: riskStatusSchema.optional(),
+      ...paging,
+      after,
+    }),
     models: [RISK_REGISTER],
     handle: async ({ reader, query }) => {
       const status = query.status as z.infer<typeof riskStatusSchema> | undefined;
       const min = query.minSeverity as number | undefined;
       const [risks, counts] = await Promise.all([
-        status === undefined ? risksBySeverity(reader, min === undefined ? {} : { minSeverity: min }) : risksByStatus(reader, status),
+        risksPage(reader, { limit: query.limit as number, offset: query.offset as number, ...(status === undefined ? {} : { status }), ...(min === undefined ? {} : { minSeverity: min }) }),
         riskCountsByStatus(reader),
       ]);
-      return { countsByStatus: counts, risks: status !== undefined && min !== undefined ? risks.filter((r) => r.severity >= min) : risks };
+      return { countsByStatus: counts, risks };
     },
   },
 ];

@@ -311,7 +311,8 @@ const RISK_COLUMNS: Array<[string, string]> = [
 export const risksReport: Renderer = (body) => {
   const b = obj(body);
   let out = section('by status', table(['status', 'risks'], counts(b.countsByStatus))).slice(1);
-  out += section('risks', objectTable(objs(b.risks), [['partnership', 'partnershipId'], ...RISK_COLUMNS]));
+  const risks = paged(b.risks);
+  out += section('risks', objectTable(risks.items, [['partnership', 'partnershipId'], ...RISK_COLUMNS])) + risks.footer;
   return out;
 };
 

@@ -102,7 +102,7 @@ describe('a whole lifecycle driven only through HTTP, read models checked after 
     // Due diligence: a finding enters the risk register; three phases, three gates.
     a = await ok('ops', 'POST', `/api/v1/partnerships/${id}/findings`, { title: 'Key-person dependency', category: 'operational', likelihood: 3, impact: 4 });
     const risks = (await readAfter('/api/v1/reports/risks?minSeverity=10', lastEvent(a))).body;
-    expect(risks.risks).toEqual([expect.objectContaining({ partnershipId: id, title: 'Key-person dependency', severity: 12 })]);
+    expect(risks.risks).toEqual({ total: 1, offset: 0, limit: 100, items: [expect.objectContaining({ partnershipId: id, title: 'Key-person dependency', severity: 12 })] });
     await completeChecklist();
     a = await ok('ops', 'POST', `/api/v1/partnerships/${id}/gates/dd.preliminary/decision`, { outcome: 'advance', rationale: 'nothing alarming' });
     expect((await readAfter(`/api/v1/partnerships/${id}`, lastEvent(a))).body.phase).toBe('detailed');

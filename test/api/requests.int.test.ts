@@ -135,6 +135,7 @@ describe('requests the API must refuse, and its contract', () => {
     expectProblem(await sys.call('GET', '/api/v1/partnerships?limit=0'), 422, 'query.limit');
     expectProblem(await sys.call('GET', '/api/v1/reports/work?offset=-1'), 422, 'query.offset');
     expectProblem(await sys.call('GET', '/api/v1/reports/work?limit=1001'), 422, 'query.limit');
+    expectProblem(await sys.call('GET', '/api/v1/reports/risks?limit=0'), 422, 'query.limit');
     expectProblem(await sys.call('GET', '/api/v1/partnerships?colour=red'), 400, 'query.colour');
     expect(await accepted(id)).toBe(before);
   });

@@ -1,0 +1,117 @@
+import type { Redis } from 'ioredis';
+import type { CloudEvent } from '../../domain/cloudevent';
+import { createRedis } from '../../infra/clients';
+import { riskRegisterProjection, risksPage } from '../../projections/risk-register';
+import { compileProjection, foldEvents, ReadModelReader, ReadModelStore, type Projection } from '../../projections/runner';
+import { openEscalationsBoard, openTasks, overdueTasks, workBoardProjection } from '../../projections/work-board';
+import { testConfig } from '../support/stack';
+import { fired, story, task } from '../unit/projections/support/story';
+import { dropKeys, sandbox } from './support/harness';
+
+/*
+ * The paged report queries against real Redis: events folded by the runner's fold and written by the apply script,
+ * then read page by page. Paging must cut the same ranking the whole list has, and count what it cut from.
+ */
+
+const risk = (id: string, likelihood: number, impact: number) => ({
+  risk: { id, title: `Risk ${id}`, category: 'financial', likelihood, impact, owner: 'olga.owner', mitigation: [], status: 'open', source: { kind: 'manual' } },
+});
+
+async function write(store: ReadModelStore, projection: Projection, events: readonly CloudEvent[]): Promise<void> {
+  const model = compileProjection(projection);
+  await store.ensureCurrent(model.name);
+  const fold = foldEvents(
+    model,
+    new Map(),
+    events.map((event, i) => ({ event, stream: 'partnership', position: `test:0@${i}` })),
+  );
+  const [result] = await store.apply([{ model: model.name, target: { kind: 'current' }, expectGeneration: (await store.current(model.name)) as string, changes: fold.changes, offsets: [] }]);
+  expect(result?.status).toBe('ok');
+}
+
+describe('paged report queries (real Redis)', () => {
+  const box = sandbox('queries');
+  let redis: Redis;
+  let reader: ReadModelReader;
+
+  beforeAll(async () => {
+    redis = createRedis(testConfig());
+    const store = new ReadModelStore(redis, box.prefix);
+    reader = new ReadModelReader(redis, box.prefix);
+    // Severities 12, 12, 20, 4, 12 and 9 across three partnerships: ties are ranked by partnership, then risk id.
+    const risks = [
+      ...story('p-b').add('PartnershipRegistered').add('RiskAdded', risk('r-2', 3, 4)).add('RiskAdded', risk('r-1', 4, 3)).events,
+      ...story('p-a').add('PartnershipRegistered').add('RiskAdded', risk('r-9', 4, 5)).add('RiskAdded', risk('r-3', 2, 2)).add('RiskAdded', risk('r-5', 2, 6)).events,
+      ...story('p-c')
+        .add('PartnershipRegistered')
+        .add('RiskAdded', risk('r-1', 3, 3))
+        .add('RiskUpdated', { riskId: 'r-1', changes: { status: 'mitigating' } }).events,
+    ];
+    await write(store, riskRegisterProjection, risks);
+    const work = [
+      ...story('p-a')
+        .add('PartnershipRegistered')
+        .add('TaskOpened', task('a1', '2025-01-03T00:00:00.000Z'))
+        .add('TaskOpened', task('a2', '2025-01-20T00:00:00.000Z', { owner: 'pat.pmo' }))
+        .add('EscalationStepFired', fired('a1', 'L1', { role: 'pmo_lead', id: 'pat.pmo' }, '2025-01-04T00:00:00.000Z'))
+        .add('EscalationStepFired', fired('a1', 'L2', { role: 'executive_sponsor', id: 'sam.sponsor' }, '2025-01-06T00:00:00.000Z')).events,
+      ...story('p-b')
+        .add('PartnershipRegistered')
+        .add('TaskOpened', task('b1', '2025-01-02T00:00:00.000Z'))
+        .add('TaskOpened', task('b2', '2025-01-10T00:00:00.000Z'))
+        .add('EscalationStepFired', fired('b1', 'reminder', { role: 'owner', id: 'olga.owner' }, '2025-01-01T12:00:00.000Z'))
+        .add('EscalationStepFired', fired('b1', 'L1', { role: 'pmo_lead', id: 'pat.pmo' }, '2025-01-03T00:00:00.000Z')).events,
+    ];
+    await write(store, workBoardProjection, work);
+  });
+
+  afterAll(async () => {
+    await dropKeys(redis, box.prefix);
+    redis.disconnect();
+  });
+
+  test('risks: pages of two concatenate to the whole ranking (most severe first, ties by partnership then risk id)', async () => {
+    const all = await risksPage(reader);
+    expect(all.items.map((r) => `${r.partnershipId}/${r.riskId}:${r.severity}`)).toEqual(['p-a/r-9:20', 'p-a/r-5:12', 'p-b/r-1:12', 'p-b/r-2:12', 'p-c/r-1:9', 'p-a/r-3:4']);
+    expect(all).toMatchObject({ total: 6, offset: 0, limit: 100 });
+    const pages = await Promise.all([0, 2, 4].map((offset) => risksPage(reader, { offset, limit: 2 })));
+    expect(pages.map((p) => p.total)).toEqual([6, 6, 6]);
+    expect(pages.flatMap((p) => p.items)).toEqual(all.items);
+    expect(await risksPage(reader, { offset: 6, limit: 2 })).toEqual({ total: 6, offset: 6, limit: 2, items: [] });
+  });
+
+  test('risks: filters apply before paging, and the total counts what they let through', async () => {
+    const severe = await risksPage(reader, { minSeverity: 10, limit: 2, offset: 2 });
+    expect(severe.total).toBe(4);
+    expect(severe.items.map((r) => `${r.partnershipId}/${r.riskId}`)).toEqual(['p-b/r-1', 'p-b/r-2']);
+    const mitigating = await risksPage(reader, { status: 'mitigating' });
+    expect(mitigating.items.map((r) => `${r.partnershipId}/${r.riskId}`)).toEqual(['p-c/r-1']);
+    expect((await risksPage(reader, { status: 'open', minSeverity: 12 })).total).toBe(4);
+  });
+
+  test('work: tasks page by due date, per owner from its own index; overdue is cut at now', async () => {
+    const all = await openTasks(reader);
+    expect(all.items.map((t) => t.taskId)).toEqual(['b1', 'a1', 'b2', 'a2']);
+    const second = await openTasks(reader, { offset: 1, limit: 2 });
+    expect(second).toMatchObject({ total: 4, offset: 1, limit: 2 });
+    expect(second.items.map((t) => t.taskId)).toEqual(['a1', 'b2']);
+    const olga = await openTasks(reader, { owner: 'olga.owner', limit: 2 });
+    expect(olga.total).toBe(3);
+    expect(olga.items.map((t) => t.taskId)).toEqual(['b1', 'a1']);
+    const now = new Date('2025-01-05T00:00:00.000Z');
+    const overdue = await overdueTasks(reader, now);
+    expect(overdue.items.map((t) => t.taskId)).toEqual(['b1', 'a1']);
+    expect((await overdueTasks(reader, now, { owner: 'pat.pmo' })).total).toBe(0);
+  });
+
+  // An escalation fired when its event was recorded: the story's events are an hour apart from 2025-01-01T00:00.
+  test('work: escalations page oldest first; counts per level and addressee cover all of them, reminders excluded', async () => {
+    const now = new Date('2025-01-07T00:00:00.000Z');
+    const board = await openEscalationsBoard(reader, now, { limit: 1 });
+    expect(board.total).toBe(3);
+    expect(board.items.map((e) => [e.partnershipId, e.escalationId, e.ageMs])).toEqual([['p-a', 'a1:0:L1', (6 * 24 - 4) * 3_600_000]]);
+    expect((await openEscalationsBoard(reader, now, { offset: 1 })).items.map((e) => e.escalationId)).toEqual(['a1:0:L2', 'b1:0:L1']);
+    expect(board.byLevel).toEqual({ L1: 2, L2: 1 });
+    expect(board.byAddressee).toEqual({ 'pat.pmo': 2, 'sam.sponsor': 1 });
+  });
+});
