@@ -21,6 +21,8 @@ const hostPort = (example: string) =>
     .refine((v) => portOf(v) > 0 && portOf(v) < 65536, 'port must be between 1 and 65535');
 
 const port = z.coerce.number().int().min(1, 'must be a port between 1 and 65535').max(65535, 'must be a port between 1 and 65535');
+/** A port to listen on where 0 means any free one (the process prints which): several processes on one host need no plan. */
+const listenPort = z.coerce.number().int().min(0, 'must be a port between 0 (any free port) and 65535').max(65535, 'must be a port between 0 (any free port) and 65535');
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -69,7 +71,7 @@ const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
-  PROJECTOR_METRICS_PORT: port.default(9464),
+  PROJECTOR_METRICS_PORT: listenPort.default(9464),
   PARTNERFLOW_READ_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
 
   PARTNERFLOW_CACHE_DIR: optionalText,

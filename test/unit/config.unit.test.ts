@@ -27,6 +27,7 @@ describe('configuration from the environment', () => {
   test.each([
     ['TEMPORAL_ADDRESS', { TEMPORAL_ADDRESS: 'localhost' }, /TEMPORAL_ADDRESS: expected host:port/],
     ['HTTP_PORT', { HTTP_PORT: '99999' }, /HTTP_PORT: must be a port/],
+    ['PROJECTOR_METRICS_PORT', { PROJECTOR_METRICS_PORT: '-1' }, /PROJECTOR_METRICS_PORT: must be a port between 0 \(any free port\)/],
     ['KAFKA_BROKERS', { KAFKA_BROKERS: 'kafka' }, /KAFKA_BROKERS/],
     ['REDIS_URL', { REDIS_URL: 'http://x' }, /REDIS_URL: expected redis:\/\//],
     ['TEMPORAL_TLS', { TEMPORAL_TLS: 'maybe' }, /TEMPORAL_TLS/],
@@ -36,6 +37,11 @@ describe('configuration from the environment', () => {
   ])('a wrong %s fails fast with a message naming the variable', (_name, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  test('PROJECTOR_METRICS_PORT=0 asks for any free port (several projectors on one host); HTTP_PORT stays 1–65535', () => {
+    expect(loadConfig({ PROJECTOR_METRICS_PORT: '0' }).http.projectorMetricsPort).toBe(0);
+    expect(() => loadConfig({ HTTP_PORT: '0' })).toThrow(/HTTP_PORT: must be a port between 1 and 65535/);
   });
 
   test('the message shows what was given, so the user sees the typo', () => {
