@@ -26,8 +26,8 @@ export const inboxProjection: Projection<Work> = {
   events: LIFECYCLE_EVENTS,
   fold: foldOpenWork,
   index(before, after, ce): IndexOp[] {
-    // The entries follow the doc: an event that left it as it was changes none of them.
-    if (before === after) return [];
+    // The entries follow the doc's steps: an event that left them as they were (folds keep the object) changes none.
+    if (before === after || (before !== null && after !== null && before.steps === after.steps)) return [];
     const tasks = after?.tasks ?? {};
     return syncEntries(
       ce.subject,

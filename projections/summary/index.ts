@@ -51,7 +51,7 @@ export const summaryProjection: Projection<SummaryDoc> = {
     const event = lifecycleEventOf(ce);
     if (event.type === 'PartnershipRegistered') {
       const d = event.data;
-      return withWork({
+      return countWork({
         partnershipId: d.partnershipId,
         name: d.name,
         stage: 'screening',
@@ -72,45 +72,55 @@ export const summaryProjection: Projection<SummaryDoc> = {
     }
     // Events of a partnership registered before this model existed cannot be summarised; the rebuild will.
     if (doc === null) return null;
-    let next: SummaryDoc = { ...doc, lastEventAt: ce.time, work: foldWork(doc.work, event, ce.time) };
+    // One copy per event, filled in place (the input doc is never touched); the open-work figures are recounted only
+    // when the event changed the open work.
+    const work = foldWork(doc.work, event, ce.time);
+    const next: SummaryDoc = { ...doc, lastEventAt: ce.time, work };
     switch (event.type) {
       case 'ScreeningScoreSubmitted':
-        next = { ...next, compositeScore: event.data.composite };
+        next.compositeScore = event.data.composite;
         break;
       case 'GateDecided':
-        if (event.data.composite !== null) next = { ...next, compositeScore: event.data.composite };
+        if (event.data.composite !== null) next.compositeScore = event.data.composite;
         break;
       case 'DueDiligencePhaseStarted':
-        next = { ...next, stage: 'due_diligence', phase: event.data.phase };
+        next.stage = 'due_diligence';
+        next.phase = event.data.phase;
         break;
       case 'LaunchStarted':
-        next = { ...next, stage: 'launch', phase: null };
+        next.stage = 'launch';
+        next.phase = null;
         break;
       case 'OptimizationStarted':
       case 'ContractRenewed':
-        next = { ...next, stage: 'optimization', phase: null, contract: { start: event.data.contract.start, end: event.data.contract.end } };
+        next.stage = 'optimization';
+        next.phase = null;
+        next.contract = { start: event.data.contract.start, end: event.data.contract.end };
         break;
       case 'RenewalWindowOpened':
-        next = { ...next, stage: 'renewal' };
+        next.stage = 'renewal';
         break;
       case 'NoticeServed':
-        next = { ...next, stage: 'exit', phase: null };
+        next.stage = 'exit';
+        next.phase = null;
         break;
       case 'PartnershipRejected':
-        next = { ...next, stage: 'rejected', phase: null };
+        next.stage = 'rejected';
+        next.phase = null;
         break;
       case 'PartnershipExited':
-        next = { ...next, stage: 'exited', phase: null };
+        next.stage = 'exited';
+        next.phase = null;
         break;
-      case 'ReviewCompleted': {
-        const healthRatings = { ...next.healthRatings, ...event.data.healthRatings };
-        next = { ...next, healthRatings, healthScore: mean(Object.values(healthRatings)) };
+      case 'ReviewCompleted':
+        next.healthRatings = { ...doc.healthRatings, ...event.data.healthRatings };
+        next.healthScore = mean(Object.values(next.healthRatings));
         break;
-      }
       default:
         break;
     }
-    return withWork(next);
+    if (work !== doc.work) countWork(next);
+    return next;
   },
   index(before, after, ce): IndexOp[] {
     if (after === null || before?.stage === after.stage) return [];
@@ -118,8 +128,12 @@ export const summaryProjection: Projection<SummaryDoc> = {
   },
 };
 
-function withWork(doc: SummaryDoc): SummaryDoc {
-  return { ...doc, nextDeadline: nextDeadline(doc.work), openTasks: Object.keys(doc.work.tasks).length, openEscalations: openEscalations(doc.work).length };
+/** Sets the figures derived from the open work on a doc this fold owns. */
+function countWork(doc: SummaryDoc): SummaryDoc {
+  doc.nextDeadline = nextDeadline(doc.work);
+  doc.openTasks = Object.keys(doc.work.tasks).length;
+  doc.openEscalations = openEscalations(doc.work).length;
+  return doc;
 }
 
 /** The summary as a query returns it (without the open-work detail; the work board has that). */

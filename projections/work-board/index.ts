@@ -53,30 +53,26 @@ export const workBoardProjection: Projection<Work> = {
   events: LIFECYCLE_EVENTS,
   fold: foldOpenWork,
   index(before, after, ce): IndexOp[] {
-    // The entries follow the doc: an event that left it as it was changes none of them.
+    // The entries follow the doc: an event that left it as it was changes none of them. Folds keep the tasks or the
+    // steps object as it was when the event did not touch it, so each half is compared by identity first.
     if (before === after) return [];
+    const ops: IndexOp[] = [];
     const tasksBefore = before?.tasks ?? {};
     const tasksAfter = after?.tasks ?? {};
+    if (tasksBefore !== tasksAfter) syncTasks(ce.subject, tasksBefore, tasksAfter, ops);
+    if ((before?.steps ?? null) === (after?.steps ?? null)) return ops;
     const stepsBefore = escalationsOf(before);
     const stepsAfter = escalationsOf(after);
-    const ops: IndexOp[] = [
-      ...syncEntries(ce.subject, tasksBefore, tasksAfter, { zset: () => TASKS_BY_DUE, hash: TASKS }, (t) => Date.parse(t.dueAt), (t) => ({
-        partnershipId: ce.subject,
-        ...t,
-      })),
-      // The owner's sorted set holds the same members; the hash writes are the ones above, so only the set's are kept.
-      ...syncEntries(ce.subject, tasksBefore, tasksAfter, { zset: (t) => ownerTasksKey(t.owner), hash: TASKS }, (t) => Date.parse(t.dueAt), () => null).filter(
-        (op) => op.op === 'zadd' || op.op === 'zrem',
-      ),
-      ...syncEntries(
-        ce.subject,
-        stepsBefore,
-        stepsAfter,
-        { zset: () => ESCALATIONS_BY_FIRED, hash: ESCALATIONS },
-        (s) => Date.parse(s.firedAt),
-        (s) => ({ partnershipId: ce.subject, ...s }),
-      ),
-    ];
+    for (const op of syncEntries(
+      ce.subject,
+      stepsBefore,
+      stepsAfter,
+      { zset: () => ESCALATIONS_BY_FIRED, hash: ESCALATIONS },
+      (s) => Date.parse(s.firedAt),
+      (s) => ({ partnershipId: ce.subject, ...s }),
+    )) {
+      ops.push(op);
+    }
     // A fired step keeps its level and addressee until it is answered: only arrivals and departures change the counts.
     const count = (step: OpenStep, by: number) =>
       ops.push({ op: 'hincrby', key: ESCALATION_COUNTS, field: `level:${step.step}`, by }, { op: 'hincrby', key: ESCALATION_COUNTS, field: `addressee:${step.addressee.id}`, by });
@@ -85,6 +81,31 @@ export const workBoardProjection: Projection<Work> = {
     return ops;
   },
 };
+
+/**
+ * The task entries' writes (as `syncEntries` makes them, once for both sorted sets): a task that left is removed from
+ * the portfolio's set, its owner's set and the hash; a new or changed one is (re)written in all three, and leaves its
+ * former owner's set when it changed hands.
+ */
+function syncTasks(subject: string, before: Readonly<Record<string, OpenTask>>, after: Readonly<Record<string, OpenTask>>, ops: IndexOp[]): void {
+  for (const [id, old] of Object.entries(before)) {
+    const now = after[id];
+    if (now !== undefined && now.owner === old.owner) continue;
+    const member = `${subject}/${id}`;
+    ops.push({ op: 'zrem', key: ownerTasksKey(old.owner), member });
+    if (now === undefined) ops.push({ op: 'zrem', key: TASKS_BY_DUE, member }, { op: 'hdel', key: TASKS, field: member });
+  }
+  for (const [id, now] of Object.entries(after)) {
+    if (before[id] === now) continue;
+    const member = `${subject}/${id}`;
+    const score = Date.parse(now.dueAt);
+    ops.push(
+      { op: 'zadd', key: TASKS_BY_DUE, score, member },
+      { op: 'hset', key: TASKS, field: member, value: JSON.stringify({ partnershipId: subject, ...now }) },
+      { op: 'zadd', key: ownerTasksKey(now.owner), score, member },
+    );
+  }
+}
 
 /** Reads one page of a sorted set by score (`min`..`max`) with its entries from `hash`, and the set's count in range. */
 async function page<T>(reader: ReadModelReader, zset: string, hash: string, max: number | string, req: PageRequest): Promise<Page<T>> {
