@@ -2,7 +2,7 @@ import type { HealthDimension, KpiDefinition } from '../../domain/model';
 import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
-import type { ReadModelReader } from '../runner/reader';
+import { DEFAULT_PAGE_LIMIT, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
 import { scored } from '../summary';
 
 /** Name of the KPI scorecard read model. */
@@ -65,6 +65,8 @@ export interface KpiScorecard {
 }
 
 const BY_ROI = 'by-roi';
+/** Every partnership with a scorecard (a KPI defined or recorded, or a health rating), with an ROI or not. */
+const WITH_SCORECARD = 'with-scorecard';
 const EMPTY: KpiScorecardDoc = { kpis: {}, health: {} };
 
 function record(doc: KpiScorecardDoc, kpiId: string, point: KpiPoint): KpiScorecardDoc {
@@ -155,12 +157,20 @@ export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
   index(before, after, ce): IndexOp[] {
     // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
     if (before === after) return [];
+    const ops: IndexOp[] = [];
+    const had = hasScorecard(before);
+    const has = hasScorecard(after);
+    if (had !== has) ops.push(has ? { op: 'sadd', key: WITH_SCORECARD, member: ce.subject } : { op: 'srem', key: WITH_SCORECARD, member: ce.subject });
     const was = before === null ? null : roiOf(before);
     const now = after === null ? null : roiOf(after);
-    if (was?.roi === now?.roi) return [];
-    return now === null ? [{ op: 'zrem', key: BY_ROI, member: ce.subject }] : [{ op: 'zadd', key: BY_ROI, score: now.roi, member: ce.subject }];
+    if (was?.roi !== now?.roi) ops.push(now === null ? { op: 'zrem', key: BY_ROI, member: ce.subject } : { op: 'zadd', key: BY_ROI, score: now.roi, member: ce.subject });
+    return ops;
   },
 };
+
+function hasScorecard(doc: KpiScorecardDoc | null): boolean {
+  return doc !== null && (Object.keys(doc.kpis).length > 0 || Object.keys(doc.health).length > 0);
+}
 
 /** One partnership's scorecard, or null if it has none. */
 export async function readScorecard(reader: ReadModelReader, partnershipId: string): Promise<KpiScorecard | null> {
@@ -169,8 +179,28 @@ export async function readScorecard(reader: ReadModelReader, partnershipId: stri
   return json === null ? null : scorecardOf(partnershipId, JSON.parse(json) as KpiScorecardDoc);
 }
 
-/** Partnerships with an ROI, best first. */
-export async function partnershipsByRoi(reader: ReadModelReader): Promise<Array<{ partnershipId: string; roi: number }>> {
-  const { replies } = await reader.read(KPI_SCORECARD, [{ command: 'ZREVRANGEBYSCORE', key: indexKey(BY_ROI), args: ['+inf', '-inf', 'WITHSCORES'] }]);
-  return scored(replies[0]).map(([partnershipId, roi]) => ({ partnershipId, roi }));
+/**
+ * One page of the portfolio's scorecards: partnerships with an ROI first, best first, then those without one (no gain
+ * or no cost KPI recorded yet) by id; `total` counts every partnership with a scorecard.
+ */
+export async function portfolioScorecards(reader: ReadModelReader, req: PageRequest = {}): Promise<Page<KpiScorecard>> {
+  const offset = req.offset ?? 0;
+  const limit = req.limit ?? DEFAULT_PAGE_LIMIT;
+  const first = await reader.read(KPI_SCORECARD, [
+    { command: 'ZREVRANGEBYSCORE', key: indexKey(BY_ROI), args: ['+inf', '-inf', 'WITHSCORES'] },
+    { command: 'SMEMBERS', key: indexKey(WITH_SCORECARD) },
+  ]);
+  const withRoi = scored(first.replies[0]).map(([id]) => id);
+  const ranked = new Set(withRoi);
+  const rest = ((first.replies[1] ?? []) as unknown[]).map(String).filter((id) => !ranked.has(id)).sort();
+  const all = [...withRoi, ...rest];
+  const ids = all.slice(offset, offset + limit);
+  if (ids.length === 0) return { total: all.length, offset, limit, items: [] };
+  // The same generation as the ranking, so the page's docs are the ranked ones even across a switch-over.
+  const { replies } = await reader.read(KPI_SCORECARD, ids.map((id) => ({ command: 'GET' as const, key: docKey(id) })), first.generation ?? undefined);
+  const items = ids.flatMap((id, i) => {
+    const json = replies[i] as string | null;
+    return json === null ? [] : [scorecardOf(id, JSON.parse(json) as KpiScorecardDoc)];
+  });
+  return { total: all.length, offset, limit, items };
 }

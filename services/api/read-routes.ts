@@ -5,7 +5,7 @@ import { riskStatusSchema } from '../../domain/model';
 import { CALENDAR, calendarBetween, type CalendarEntryKind } from '../../projections/calendar';
 import { CYCLE_TIMES, readCycleTimes } from '../../projections/cycle-times';
 import { INBOX, readInbox } from '../../projections/inbox';
-import { KPI_SCORECARD, partnershipsByRoi, readScorecard } from '../../projections/kpi-scorecard';
+import { KPI_SCORECARD, portfolioScorecards, readScorecard } from '../../projections/kpi-scorecard';
 import { PORTFOLIO, readFunnel, readPortfolio } from '../../projections/portfolio';
 import { RISK_REGISTER, riskCountsByStatus, risksOf, risksPage } from '../../projections/risk-register';
 import type { ReadModelReader } from '../../projections/runner/reader';
@@ -226,15 +226,13 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     path: '/reports/kpis',
     operationId: 'reportKpis',
     summary: 'KPI scorecards across the portfolio, ranked by ROI ((gain − cost) / cost)',
+    description:
+      'One page of scorecards (`limit` after `offset`): partnerships with an ROI first, best first, then those without one yet (no gain or no cost KPI recorded) by id; `total` counts every partnership with a scorecard.',
     tag: 'reports',
     params: [],
-    query: z.object({ limit: limit(500, 50), after }),
+    query: z.object({ ...paging, after }),
     models: [KPI_SCORECARD],
-    handle: async ({ reader, query }) => {
-      const ranked = (await partnershipsByRoi(reader)).slice(0, query.limit as number);
-      const scorecards = await Promise.all(ranked.map((r) => readScorecard(reader, r.partnershipId)));
-      return { byRoi: ranked, scorecards: scorecards.filter((s) => s !== null) };
-    },
+    handle: ({ reader, query }) => portfolioScorecards(reader, { limit: query.limit as number, offset: query.offset as number }),
   },
   {
     path: '/reports/risks',

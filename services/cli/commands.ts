@@ -521,13 +521,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'reports kpis',
-    synopsis: '[--limit <n>]',
-    summary: 'KPI scorecards across the portfolio, ranked by ROI',
-    help: ['--limit <n>              how many partnerships (default 50)', READ_HELP],
-    options: { limit: { type: 'string' } },
+    synopsis: '[--limit <n>] [--offset <n>]',
+    summary: 'KPI scorecards across the portfolio, ranked by ROI (then those without one yet)',
+    help: ['--limit <n>, --offset <n>   paging (default 100 from 0)', READ_HELP],
+    options: { limit: { type: 'string' }, offset: { type: 'string' } },
     args: [0, 0],
     after: true,
-    plan: (p) => ({ kind: 'api', request: { method: 'GET', path: `${API}/reports/kpis`, query: { limit: one(p, 'limit'), after: one(p, 'after') } }, render: render.kpisReport }),
+    plan: (p) => ({
+      kind: 'api',
+      request: { method: 'GET', path: `${API}/reports/kpis`, query: { limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') } },
+      render: render.kpisReport,
+    }),
   },
   {
     name: 'reports risks',

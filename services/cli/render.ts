@@ -283,20 +283,20 @@ export const calendarReport: Renderer = (body) => {
 };
 
 export const kpisReport: Renderer = (body) => {
-  const b = obj(body);
+  const cards = paged(body);
   let out = section(
     'by roi',
-    objectTable(objs(b.byRoi), [
+    objectTable(cards.items, [
       ['partnership', 'partnershipId'],
-      ['roi', 'roi'],
+      ['roi', (c) => obj(c.roi).roi ?? 'not yet (needs a gain and a cost KPI)'],
     ]),
   ).slice(1);
   const rows: unknown[][] = [];
-  for (const card of objs(b.scorecards)) {
+  for (const card of cards.items) {
     for (const k of objs(card.kpis)) rows.push([card.partnershipId, k.kpiId, k.family, k.target, obj(k.latest).value, k.met, k.unit]);
   }
   out += section('kpis', table(['partnership', 'kpi', 'family', 'target', 'latest', 'met', 'unit'], rows));
-  return out;
+  return out + cards.footer;
 };
 
 const RISK_COLUMNS: Array<[string, string]> = [

@@ -141,6 +141,9 @@ describe('a whole lifecycle driven only through HTTP, read models checked after 
     a = await ok('owner', 'POST', `/api/v1/partnerships/${id}/kpis`, { kpiId: 'revenue-generated', value: 900000 });
     const scorecard = (await readAfter(`/api/v1/partnerships/${id}/kpis`, lastEvent(a))).body;
     expect(scorecard.kpis).toEqual([expect.objectContaining({ kpiId: 'revenue-generated', latest: expect.objectContaining({ value: 900000 }) })]);
+    // No cost KPI yet, so no ROI: the portfolio's KPI report still lists it (after the ranked ones).
+    const kpiReport = (await readAfter('/api/v1/reports/kpis', lastEvent(a))).body;
+    expect(kpiReport.items).toContainEqual(expect.objectContaining({ partnershipId: id, roi: null, kpis: scorecard.kpis }));
     a = await ok('owner', 'POST', `/api/v1/partnerships/${id}/issues`, { title: 'Late invoices', severity: 'medium' });
     const issueId = (a.body.events as Array<{ type: string }>).some((e) => e.type === 'IssueRaised') ? 'issue.1' : '';
     expect(issueId).toBe('issue.1');

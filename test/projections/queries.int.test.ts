@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CloudEvent } from '../../domain/cloudevent';
 import { createRedis } from '../../infra/clients';
+import { kpiScorecardProjection, portfolioScorecards } from '../../projections/kpi-scorecard';
 import { riskRegisterProjection, risksPage } from '../../projections/risk-register';
 import { compileProjection, foldEvents, ReadModelReader, ReadModelStore, type Projection } from '../../projections/runner';
 import { openEscalationsBoard, openTasks, overdueTasks, workBoardProjection } from '../../projections/work-board';
@@ -63,6 +64,19 @@ describe('paged report queries (real Redis)', () => {
         .add('EscalationStepFired', fired('b1', 'L1', { role: 'pmo_lead', id: 'pat.pmo' }, '2025-01-03T00:00:00.000Z')).events,
     ];
     await write(store, workBoardProjection, work);
+    const contract = { start: '2025-01-02T00:00:00.000Z', end: '2026-01-02T00:00:00.000Z', noticePeriod: 'P30D', autoRenew: false };
+    const kpis = [
+      { id: 'revenue-generated', name: 'Revenue', family: 'financial', target: 1000, unit: 'EUR', direction: 'higher_is_better' },
+      { id: 'investment', name: 'Investment', family: 'financial', target: 500, unit: 'EUR', direction: 'lower_is_better' },
+    ];
+    const launched = (id: string) => story(id).add('PartnershipRegistered').add('OptimizationStarted', { contract, kpis });
+    const cards = [
+      ...launched('p-b').add('KpiRecorded', { kpiId: 'revenue-generated', value: 600 }).add('KpiRecorded', { kpiId: 'investment', value: 400 }).events,
+      ...launched('p-c').add('KpiRecorded', { kpiId: 'revenue-generated', value: 900 }).events,
+      ...launched('p-a').add('KpiRecorded', { kpiId: 'revenue-generated', value: 1200 }).add('KpiRecorded', { kpiId: 'investment', value: 400 }).events,
+      ...story('p-d').add('PartnershipRegistered').events,
+    ];
+    await write(store, kpiScorecardProjection, cards);
   });
 
   afterAll(async () => {
@@ -113,5 +127,22 @@ describe('paged report queries (real Redis)', () => {
     expect((await openEscalationsBoard(reader, now, { offset: 1 })).items.map((e) => e.escalationId)).toEqual(['a1:0:L2', 'b1:0:L1']);
     expect(board.byLevel).toEqual({ L1: 2, L2: 1 });
     expect(board.byAddressee).toEqual({ 'pat.pmo': 2, 'sam.sponsor': 1 });
+  });
+
+  test('kpis: scorecards with an ROI first (best first), then those without one by id; partnerships with no scorecard are not listed', async () => {
+    const all = await portfolioScorecards(reader);
+    expect(all.total).toBe(3);
+    expect(all.items.map((c) => [c.partnershipId, c.roi?.roi ?? null])).toEqual([
+      ['p-a', 2],
+      ['p-b', 0.5],
+      ['p-c', null],
+    ]);
+    const last = await portfolioScorecards(reader, { offset: 2, limit: 2 });
+    expect(last).toMatchObject({ total: 3, offset: 2, limit: 2 });
+    expect(last.items.map((c) => c.partnershipId)).toEqual(['p-c']);
+    expect(last.items[0]?.kpis.map((k) => [k.kpiId, k.latest?.value ?? null])).toEqual([
+      ['revenue-generated', 900],
+      ['investment', null],
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { attributeValue, COMMANDS, kpiDefinition, type Plan } from '../../servic
 import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from '../../services/cli/errors';
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';
-import { commandResult, duration, partnershipList, partnershipRisks, partnershipState, scorecard, timeline, workReport } from '../../services/cli/render';
+import { commandResult, duration, kpisReport, partnershipList, partnershipRisks, partnershipState, scorecard, timeline, workReport } from '../../services/cli/render';
 import type { WorkReport } from '../../projections/work-board';
 import { runCli } from '../../services/cli/run';
 import { cellText, keyValues, table } from '../../services/cli/table';
@@ -289,6 +289,18 @@ describe('tables', () => {
       openEscalations: [{ id: 'dd.1:0:L1', taskId: 'dd.1', level: 'L1', addressee: { role: 'pmo_lead', id: 'pat' }, at: '2026-01-05T00:00:00.000Z', acknowledgedAt: null }],
     });
     expect(state.split('\n').map((l) => l.trimEnd())).toContain('acme-1/dd.1:0:L1  L1     pat (pmo_lead)  2026-01-05T00:00:00.000Z  -');
+    const kpiLines = kpisReport({
+      total: 3,
+      offset: 0,
+      limit: 2,
+      items: [
+        { partnershipId: 'acme-1', roi: { gain: 900, cost: 300, roi: 2 }, kpis: [], health: {} },
+        { partnershipId: 'acme-2', roi: null, kpis: [], health: {} },
+      ],
+    }).split('\n').map((l) => l.trimEnd());
+    expect(kpiLines).toContain('acme-1       2');
+    expect(kpiLines).toContain('acme-2       not yet (needs a gain and a cost KPI)');
+    expect(kpiLines).toContain('1–2 of 3 (more with --offset)');
     // A list shown whole has no footer.
     expect(work.filter((l) => l.startsWith('1–1 of 1'))).toEqual([]);
     const card = scorecard({

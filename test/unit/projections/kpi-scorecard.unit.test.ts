@@ -79,6 +79,16 @@ describe('kpi-scorecard read model', () => {
     });
   });
 
+  test('a partnership is in the portfolio of scorecards from its first KPI or health rating, with an ROI or not; a new registration leaves it', () => {
+    const members = (events: ReturnType<typeof history>['events']) => replay(kpiScorecardProjection, events).snapshot().index as Record<string, unknown>;
+    expect(members(history().events.slice(0, 1))['with-scorecard']).toBeUndefined();
+    expect(members(history().events.slice(0, 2))['with-scorecard']).toEqual(['p-1']);
+    expect(members(history().events.slice(0, 2))['by-roi']).toBeUndefined();
+    const again = history().add('PartnershipRegistered').events;
+    expect(members(again)['with-scorecard']).toEqual([]);
+    expect(members(again)['by-roi']).toEqual([]);
+  });
+
   test('applying every event twice equals applying it once', () => {
     const events = [...history().events, ...story('p-2').add('PartnershipRegistered').add('KpiRecorded', { kpiId: 'cost', value: 3 }).events];
     expect(replay(kpiScorecardProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(kpiScorecardProjection, events).snapshot());
