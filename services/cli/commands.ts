@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
-import { healthDimensionSchema, kpiFamilySchema } from '../../domain/model';
+import { healthDimensionSchema, kpiFamilySchema, riskCategorySchema, riskStatusSchema } from '../../domain/model';
 import { gateIdSchema, structureSchema } from '../../domain/model';
-import { partnershipKindSchema, timelineModifierSchema } from '../../domain/policy/schema';
+import { issueSeveritySchema, partnershipKindSchema, timelineModifierSchema } from '../../domain/policy/schema';
 import { roleSchema } from '../../domain/roles';
 import type { ApiRequest } from './client';
 import { usageError } from './errors';
@@ -176,6 +176,43 @@ export function kpiDefinition(text: string, command: string): JsonObject {
     target: numberOf(target, `the target of KPI ${id}`, command),
     unit: unit === '' ? undefined : unit,
   });
+}
+
+/** The flags of a risk: add, update and findings share them. */
+const RISK_OPTIONS: Options = {
+  title: { type: 'string' },
+  category: { type: 'string' },
+  likelihood: { type: 'string' },
+  impact: { type: 'string' },
+  owner: { type: 'string' },
+  mitigation: { type: 'string', multiple: true },
+};
+const RISK_REQUIRED: ReadonlyArray<readonly [string, string]> = [
+  ['title', '--title'],
+  ['category', '--category'],
+  ['likelihood', '--likelihood'],
+  ['impact', '--impact'],
+];
+
+/** The risk fields given by flags (checked here where a typo is likely: the category and the 1–5 ratings). */
+function riskFields(p: Parsed, command: string): Record<string, unknown> {
+  const category = one(p, 'category');
+  const rating = (flagName: string) => {
+    const v = one(p, flagName);
+    if (v === undefined) return undefined;
+    const n = numberOf(v, `--${flagName}`, command);
+    if (!Number.isInteger(n) || n < 1 || n > 5) throw usageError(`--${flagName} is a rating from 1 to 5, got "${v}"`, command);
+    return n;
+  };
+  const mitigation = many(p, 'mitigation');
+  return {
+    title: one(p, 'title'),
+    category: category === undefined ? undefined : oneOf(category, riskCategorySchema.options, '--category', command),
+    likelihood: rating('likelihood'),
+    impact: rating('impact'),
+    owner: one(p, 'owner'),
+    mitigation: mitigation.length > 0 ? mitigation : undefined,
+  };
 }
 
 // ---- the commands -----------------------------------------------------------------------------------------------
@@ -441,6 +478,185 @@ export const COMMANDS: readonly CommandSpec[] = [
         request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/deadline`, body: b },
         render: render.commandResult(`task ${taskId} now due ${String(b.dueAt)}`),
       };
+    },
+  },
+  {
+    name: 'finding',
+    synopsis: '<id> --title <text> --category <c> --likelihood <1-5> --impact <1-5> [--task <taskId>] [--detail <text>] [--owner <person>] [--mitigation <text>...]',
+    summary: 'record a due-diligence finding (it enters the risk register)',
+    help: [
+      '--title <text>',
+      `--category <c>           ${riskCategorySchema.options.join(' | ')}`,
+      '--likelihood <1-5>, --impact <1-5>   severity is likelihood × impact',
+      '--task <taskId>          the checklist item it came from',
+      '--detail <text>',
+      '--owner <person>         who owns the risk (default: the partnership owner)',
+      '--mitigation <text>      repeatable',
+    ],
+    options: { ...RISK_OPTIONS, task: { type: 'string' }, detail: { type: 'string' } },
+    args: [1, 1],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const id = p.args[0] as string;
+      const b = body(p, c, { ...riskFields(p, c), taskId: one(p, 'task'), detail: one(p, 'detail') }, RISK_REQUIRED);
+      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/findings`, body: b }, render: render.commandResult('finding recorded') };
+    },
+  },
+  {
+    name: 'risk add',
+    synopsis: '<id> --title <text> --category <c> --likelihood <1-5> --impact <1-5> --owner <person> [--mitigation <text>...]',
+    summary: 'add a risk to the register',
+    help: ['--title <text>', `--category <c>           ${riskCategorySchema.options.join(' | ')}`, '--likelihood <1-5>, --impact <1-5>', '--owner <person>', '--mitigation <text>      repeatable'],
+    options: RISK_OPTIONS,
+    args: [1, 1],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const id = p.args[0] as string;
+      const b = body(p, c, riskFields(p, c), [...RISK_REQUIRED, ['owner', '--owner']]);
+      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/risks`, body: b }, render: render.commandResult('risk added') };
+    },
+  },
+  {
+    name: 'risk update',
+    synopsis: '<id> <riskId> [--likelihood <1-5>] [--impact <1-5>] [--owner <person>] [--mitigation <text>...] [--status <s>] [--note <text>]',
+    summary: "change a risk's rating, owner, mitigation or status",
+    help: ['--likelihood <1-5>, --impact <1-5>', '--owner <person>', '--mitigation <text>      repeatable; replaces the list', `--status <s>             ${riskStatusSchema.options.join(' | ')}`, '--note <text>'],
+    options: { ...RISK_OPTIONS, status: { type: 'string' }, note: { type: 'string' } },
+    args: [2, 2],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const [id, riskId] = p.args as [string, string];
+      const status = one(p, 'status');
+      const b = body(p, c, { ...riskFields(p, c), status: status === undefined ? undefined : oneOf(status, riskStatusSchema.options, '--status', c), note: one(p, 'note') });
+      if (['likelihood', 'impact', 'owner', 'mitigation', 'status'].every((f) => b[f] === undefined)) {
+        throw usageError('nothing to change: give --likelihood, --impact, --owner, --mitigation or --status', c);
+      }
+      return {
+        kind: 'api',
+        request: { method: 'PATCH', path: `${API}/partnerships/${enc(id)}/risks/${enc(riskId)}`, body: b },
+        render: render.commandResult(`risk ${riskId} updated`),
+      };
+    },
+  },
+  {
+    name: 'kpi record',
+    synopsis: '<id> <kpiId> <value> [--note <text>]',
+    summary: 'record a value of a KPI defined at launch',
+    help: ['--note <text>'],
+    options: { note: { type: 'string' } },
+    args: [3, 3],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const [id, kpiId, value] = p.args as [string, string, string];
+      const b = body(p, c, { kpiId, value: numberOf(value, `the value of KPI ${kpiId}`, c), note: one(p, 'note') });
+      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/kpis`, body: b }, render: render.commandResult(`KPI ${kpiId} recorded`) };
+    },
+  },
+  {
+    name: 'issue raise',
+    synopsis: '<id> --title <text> --severity <s> [--description <text>] [--owner <person>] [--due <time>]',
+    summary: 'raise an issue (a task that climbs the escalation ladder until resolved)',
+    help: [
+      '--title <text>',
+      `--severity <s>           ${issueSeveritySchema.options.join(' | ')} (sets the due date from the policy)`,
+      '--description <text>',
+      '--owner <person>         default: the partnership owner',
+      '--due <time>             instead of the severity\'s resolution time (ISO 8601)',
+    ],
+    options: { title: { type: 'string' }, severity: { type: 'string' }, description: { type: 'string' }, owner: { type: 'string' }, due: { type: 'string' } },
+    args: [1, 1],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const id = p.args[0] as string;
+      const severity = one(p, 'severity');
+      const due = one(p, 'due');
+      const b = body(
+        p,
+        c,
+        {
+          title: one(p, 'title'),
+          severity: severity === undefined ? undefined : oneOf(severity, issueSeveritySchema.options, '--severity', c),
+          description: one(p, 'description'),
+          owner: one(p, 'owner'),
+          dueAt: due === undefined ? undefined : isoTime(due, '--due', c),
+        },
+        [
+          ['title', '--title'],
+          ['severity', '--severity'],
+        ],
+      );
+      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/issues`, body: b }, render: render.commandResult('issue raised') };
+    },
+  },
+  {
+    name: 'issue resolve',
+    synopsis: '<id> <issueId> --resolution <text>',
+    summary: 'resolve an open issue',
+    help: ['--resolution <text>      what was done'],
+    options: { resolution: { type: 'string' } },
+    args: [2, 2],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const [id, issueId] = p.args as [string, string];
+      const b = body(p, c, { resolution: one(p, 'resolution') }, [['resolution', '--resolution']]);
+      return {
+        kind: 'api',
+        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/issues/${enc(issueId)}/resolve`, body: b },
+        render: render.commandResult(`issue ${issueId} resolved`),
+      };
+    },
+  },
+  {
+    name: 'renewal',
+    synopsis: '<id> renew|renegotiate|exit --rationale <text> [--term <dur>] [renegotiate: contract options] [exit: --notice-period <dur>]',
+    summary: 'decide at the renewal review: renew, renegotiate (a new contract) or exit (serves notice)',
+    help: ['--rationale <text>', '--term <dur>             renew: the new term, ISO 8601 duration (default: the contract\'s)', ...CONTRACT_HELP, '                         (exit: --notice-period alone sets the notice period)'],
+    options: { rationale: { type: 'string' }, term: { type: 'string' }, ...CONTRACT_OPTIONS },
+    args: [2, 2],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const [id, decisionArg] = p.args as [string, string];
+      const decision = oneOf(decisionArg, ['renew', 'renegotiate', 'exit'] as const, 'the decision', c);
+      const b = body(
+        p,
+        c,
+        {
+          decision,
+          rationale: one(p, 'rationale'),
+          term: one(p, 'term'),
+          contract: decision === 'renegotiate' ? contractOf(p, c) : undefined,
+          noticePeriod: decision === 'exit' ? one(p, 'notice-period') : undefined,
+        },
+        decision === 'renegotiate'
+          ? [
+              ['rationale', '--rationale'],
+              ['contract', '--contract-start and --contract-end'],
+            ]
+          : [['rationale', '--rationale']],
+      );
+      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/renewal/decision`, body: b }, render: render.commandResult(`renewal decided: ${decision}`) };
+    },
+  },
+  {
+    name: 'exit',
+    synopsis: '<id> --reason <text> [--notice-period <dur>]',
+    summary: 'serve notice of exit (the notice period starts now)',
+    help: ['--reason <text>', '--notice-period <dur>    ISO 8601 duration (default: the contract\'s)'],
+    options: { reason: { type: 'string' }, 'notice-period': { type: 'string' } },
+    args: [1, 1],
+    write: true,
+    plan(p) {
+      const c = this.name;
+      const id = p.args[0] as string;
+      const b = body(p, c, { reason: one(p, 'reason'), noticePeriod: one(p, 'notice-period') }, [['reason', '--reason']]);
+      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/exit`, body: b }, render: render.commandResult('notice served') };
     },
   },
   {

@@ -16,7 +16,8 @@ const ENVIRONMENT = `environment:
   REDIS_URL                 tokens and projections talk to Redis directly (default redis://127.0.0.1:6379)
   PARTNERFLOW_REDIS_PREFIX  root of the Redis keys for tokens (default pf; tests use their own)`;
 
-const GROUPS = ['partnerships', 'task', 'escalations', 'reports', 'tokens', 'policy'];
+/** The first words of the commands that have more than one (`task` of `task assign`…): `partnerflow task` lists them. */
+const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] as string))];
 
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -191,6 +191,45 @@ describe('the partnerflow CLI against the real system', () => {
     last = lastEvent(answer);
   });
 
+  test('finding, risk update, issue raise/resolve; a KPI value and notice are refused in due diligence', async () => {
+    const finding = await cli(['finding', id, '--title', 'Key-person dependency', '--category', 'operational', '--likelihood', '3', '--impact', '4', '--json'], as(opsToken));
+    expect(finding.stderr).toBe('');
+    expect(finding.code).toBe(0);
+    const recorded = json<CommandAnswer>(finding);
+    expect(recorded.events.map((e) => e.type)).toContain('FindingRecorded');
+    const risks = json<Array<{ riskId: string; title: string; severity: number; status: string }>>(await cli(['partnerships', 'risks', id, '--json', '--after', lastEvent(recorded)], as(opsToken)));
+    expect(risks).toEqual([expect.objectContaining({ title: 'Key-person dependency', severity: 12, status: 'open' })]);
+    const riskId = (risks[0] as { riskId: string }).riskId;
+
+    const update = await cli(['risk', 'update', id, riskId, '--status', 'mitigating', '--mitigation', 'second engineer hired'], as(opsToken));
+    expect(update.code).toBe(0);
+    expect(update.stdout).toMatch(new RegExp(`^risk ${riskId.replace('.', '\\.')} updated$`, 'm'));
+    const updated = (/^last event\s+(\S+)/m.exec(update.stdout) as RegExpExecArray)[1] as string;
+    const after = await cli(['partnerships', 'risks', id, '--after', updated], as(opsToken));
+    expect(after.stdout).toMatch(new RegExp(`^${riskId.replace('.', '\\.')}\\s+12\\s+mitigating\\s+operational`, 'm'));
+
+    const raised = json<CommandAnswer>(await cli(['issue', 'raise', id, '--title', 'Data room incomplete', '--severity', 'medium', '--json'], as(opsToken)));
+    expect(raised.events.map((e) => e.type)).toContain('IssueRaised');
+    const issue = raised.state.openTasks.find((t) => t.kind === 'issue') as { id: string };
+    expect(issue).toBeDefined();
+    const resolved = json<CommandAnswer>(await cli(['issue', 'resolve', id, issue.id, '--resolution', 'uploaded', '--json'], as(opsToken)));
+    expect(resolved.events.map((e) => e.type)).toContain('IssueResolved');
+    expect(resolved.state.openTasks.map((t) => t.id)).not.toContain(issue.id);
+    last = lastEvent(resolved);
+
+    // KPIs are defined at the launch gate: none exists yet (4, with the hint). Notice is the sponsor's call (ops: 3) and
+    // needs a running contract (5).
+    const kpi = await cli(['kpi', 'record', id, 'revenue-generated', '1'], as(opsToken));
+    expect(kpi.code).toBe(4);
+    expectOneLineError(kpi, /no KPIs are defined yet: they are defined at the launch gate/);
+    const opsNotice = await cli(['exit', id, '--reason', 'changed our mind'], as(opsToken));
+    expect(opsNotice.code).toBe(3);
+    expectOneLineError(opsNotice, /\[403 forbidden\]$/);
+    const notice = await cli(['exit', id, '--reason', 'changed our mind'], as(execToken));
+    expect(notice.code).toBe(5);
+    expectOneLineError(notice, /\[409 \w+\]$/);
+  });
+
   test('reports portfolio --json', async () => {
     const r = await cli(['reports', 'portfolio', '--json', '--after', last], as(opsToken));
     expect(r.code).toBe(0);

@@ -192,6 +192,59 @@ describe('command line → request', () => {
     expect((parseCommandLine(['help', 'tokens', 'create']) as { text: string }).text).toMatch(/PARTNERFLOW_REDIS_PREFIX/);
   });
 
+  test('findings, risks, KPI values, issues, renewal and exit: each maps to its route and body', () => {
+    const risk = ['--title', 'FX exposure', '--category', 'financial', '--likelihood', '3', '--impact', '4'];
+    expect(request(['finding', 'acme-1', ...risk, '--task', 'dd.fin', '--mitigation', 'hedge', '--mitigation', 'cap'])).toEqual({
+      method: 'POST',
+      path: '/api/v1/partnerships/acme-1/findings',
+      body: { title: 'FX exposure', category: 'financial', likelihood: 3, impact: 4, mitigation: ['hedge', 'cap'], taskId: 'dd.fin' },
+    });
+    expect(request(['risk', 'add', 'acme-1', ...risk, '--owner', 'olga'])).toEqual({
+      method: 'POST',
+      path: '/api/v1/partnerships/acme-1/risks',
+      body: { title: 'FX exposure', category: 'financial', likelihood: 3, impact: 4, owner: 'olga' },
+    });
+    expect(request(['risk', 'update', 'acme-1', 'risk.2', '--status', 'mitigating', '--likelihood', '2'])).toEqual({
+      method: 'PATCH',
+      path: '/api/v1/partnerships/acme-1/risks/risk.2',
+      body: { likelihood: 2, status: 'mitigating' },
+    });
+    expect(request(['kpi', 'record', 'acme-1', 'revenue-generated', '900000', '--note', 'Q1'])).toEqual({
+      method: 'POST',
+      path: '/api/v1/partnerships/acme-1/kpis',
+      body: { kpiId: 'revenue-generated', value: 900000, note: 'Q1' },
+    });
+    expect(request(['issue', 'raise', 'acme-1', '--title', 'Late invoices', '--severity', 'high', '--due', '2027-03-01'])).toEqual({
+      method: 'POST',
+      path: '/api/v1/partnerships/acme-1/issues',
+      body: { title: 'Late invoices', severity: 'high', dueAt: '2027-03-01T00:00:00.000Z' },
+    });
+    expect(request(['issue', 'resolve', 'acme-1', 'issue.1', '--resolution', 'fixed'])).toEqual({
+      method: 'POST',
+      path: '/api/v1/partnerships/acme-1/issues/issue.1/resolve',
+      body: { resolution: 'fixed' },
+    });
+    expect(request(['renewal', 'acme-1', 'renew', '--rationale', 'good year', '--term', 'P2Y']).body).toEqual({ decision: 'renew', rationale: 'good year', term: 'P2Y' });
+    expect(request(['renewal', 'acme-1', 'exit', '--rationale', 'done', '--notice-period', 'P30D']).body).toEqual({ decision: 'exit', rationale: 'done', noticePeriod: 'P30D' });
+    expect(
+      request(['renewal', 'acme-1', 'renegotiate', '--rationale', 'new terms', '--contract-start', '2028-01-01T00:00:00Z', '--contract-end', '2029-01-01T00:00:00Z', '--notice-period', 'P60D']).body,
+    ).toEqual({ decision: 'renegotiate', rationale: 'new terms', contract: { start: '2028-01-01T00:00:00.000Z', end: '2029-01-01T00:00:00.000Z', noticePeriod: 'P60D' } });
+    expect(request(['exit', 'acme-1', '--reason', 'strategy changed'])).toEqual({ method: 'POST', path: '/api/v1/partnerships/acme-1/exit', body: { reason: 'strategy changed' } });
+  });
+
+  test('their bad flags are usage errors naming the flag, before anything is sent', () => {
+    expect(failure(['finding', 'acme-1', '--title', 't', '--category', 'financial', '--likelihood', '3']).message).toMatch(/^missing --impact/);
+    expect(failure(['risk', 'add', 'acme-1', '--title', 't', '--category', 'money', '--likelihood', '3', '--impact', '3', '--owner', 'o']).message).toMatch(/--category must be one of strategic/);
+    expect(failure(['risk', 'add', 'acme-1', '--title', 't', '--category', 'financial', '--likelihood', '6', '--impact', '3', '--owner', 'o']).message).toMatch(/--likelihood is a rating from 1 to 5, got "6"/);
+    expect(failure(['risk', 'update', 'acme-1', 'risk.1', '--note', 'n']).message).toMatch(/nothing to change/);
+    expect(failure(['kpi', 'record', 'acme-1', 'revenue', 'lots']).message).toMatch(/the value of KPI revenue must be a number, got "lots"/);
+    expect(failure(['issue', 'raise', 'acme-1', '--title', 't', '--severity', 'urgent']).message).toMatch(/--severity must be one of/);
+    expect(failure(['renewal', 'acme-1', 'renegotiate', '--rationale', 'r']).message).toMatch(/missing --contract-start and --contract-end/);
+    expect(failure(['renewal', 'acme-1', 'extend', '--rationale', 'r']).message).toMatch(/the decision must be one of renew, renegotiate, exit/);
+    expect(failure(['exit', 'acme-1']).message).toMatch(/^missing --reason/);
+    expect(parseCommandLine(['issue', '--help'])).toMatchObject({ kind: 'help', text: expect.stringMatching(/^usage: partnerflow issue <raise\|resolve>/) });
+  });
+
   test('flag values: attributes, KPI definitions', () => {
     expect([attributeValue('40'), attributeValue('2.5'), attributeValue('007'), attributeValue('false'), attributeValue(''), attributeValue('1e3')]).toEqual([40, 2.5, '007', false, '', '1e3']);
     expect(kpiDefinition('nps:Net promoter:relationship:40', 'gate')).toEqual({ id: 'nps', name: 'Net promoter', family: 'relationship', target: 40 });
