@@ -215,6 +215,11 @@ function riskFields(p: Parsed, command: string): Record<string, unknown> {
   };
 }
 
+/** A write to the API, answered by the command's events and the state after them, headed by `done`. */
+function apiWrite(method: 'POST' | 'PATCH', path: string, b: JsonObject, done: string): Plan {
+  return { kind: 'api', request: { method, path, body: b }, render: render.commandResult(done) };
+}
+
 // ---- the commands -----------------------------------------------------------------------------------------------
 
 const READ_HELP = '--after <event id>     wait (boundedly) until the read model has applied this event (`<id>/<seq>`, as commands print it)';
@@ -310,7 +315,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           ['executiveSponsor', '--sponsor'],
         ],
       );
-      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships`, body: b }, render: render.commandResult('registered') };
+      return apiWrite('POST', `${API}/partnerships`, b, 'registered');
     },
   },
   {
@@ -369,7 +374,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const scores = pairs(many(p, 'criterion'), 'criterion', c).map(([k, v]) => [k, numberOf(v, `the score of ${k}`, c)] as const);
       const b = body(p, c, { evaluator: one(p, 'evaluator'), scores: scores.length > 0 ? Object.fromEntries(scores) : undefined }, [['scores', '--criterion']]);
       const id = p.args[0] as string;
-      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/screening/scores`, body: b }, render: render.commandResult(`scores submitted for ${id}`) };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/screening/scores`, b, `scores submitted for ${id}`);
     },
   },
   {
@@ -392,11 +397,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const outcome = oneOf(outcomeArg, ['advance', 'reject'] as const, 'the decision', c);
       const kpis = many(p, 'kpi').map((k) => kpiDefinition(k, c));
       const b = body(p, c, { outcome, rationale: one(p, 'rationale'), contract: contractOf(p, c), kpis: kpis.length > 0 ? kpis : undefined }, [['rationale', '--rationale']]);
-      return {
-        kind: 'api',
-        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/gates/${enc(gate)}/decision`, body: b },
-        render: render.commandResult(`${gate} gate: ${outcome === 'advance' ? 'advanced' : 'rejected'}`),
-      };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/gates/${enc(gate)}/decision`, b, `${gate} gate: ${outcome === 'advance' ? 'advanced' : 'rejected'}`);
     },
   },
   {
@@ -410,11 +411,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     plan(p) {
       const [id, taskId] = p.args as [string, string];
       const b = body(p, this.name, { owner: one(p, 'owner') }, [['owner', '--owner']]);
-      return {
-        kind: 'api',
-        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/assign`, body: b },
-        render: render.commandResult(`task ${taskId} assigned to ${String(b.owner)}`),
-      };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/assign`, b, `task ${taskId} assigned to ${String(b.owner)}`);
     },
   },
   {
@@ -450,11 +447,7 @@ export const COMMANDS: readonly CommandSpec[] = [
             })
           : undefined;
       const b = body(p, c, { note: one(p, 'note'), review });
-      return {
-        kind: 'api',
-        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/complete`, body: b },
-        render: render.commandResult(`task ${taskId} completed`),
-      };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/complete`, b, `task ${taskId} completed`);
     },
   },
   {
@@ -473,11 +466,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         ['dueAt', '--due'],
         ['reason', '--reason'],
       ]);
-      return {
-        kind: 'api',
-        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/deadline`, body: b },
-        render: render.commandResult(`task ${taskId} now due ${String(b.dueAt)}`),
-      };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/tasks/${enc(taskId)}/deadline`, b, `task ${taskId} now due ${String(b.dueAt)}`);
     },
   },
   {
@@ -500,7 +489,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const c = this.name;
       const id = p.args[0] as string;
       const b = body(p, c, { ...riskFields(p, c), taskId: one(p, 'task'), detail: one(p, 'detail') }, RISK_REQUIRED);
-      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/findings`, body: b }, render: render.commandResult('finding recorded') };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/findings`, b, 'finding recorded');
     },
   },
   {
@@ -515,7 +504,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const c = this.name;
       const id = p.args[0] as string;
       const b = body(p, c, riskFields(p, c), [...RISK_REQUIRED, ['owner', '--owner']]);
-      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/risks`, body: b }, render: render.commandResult('risk added') };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/risks`, b, 'risk added');
     },
   },
   {
@@ -534,11 +523,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       if (['likelihood', 'impact', 'owner', 'mitigation', 'status'].every((f) => b[f] === undefined)) {
         throw usageError('nothing to change: give --likelihood, --impact, --owner, --mitigation or --status', c);
       }
-      return {
-        kind: 'api',
-        request: { method: 'PATCH', path: `${API}/partnerships/${enc(id)}/risks/${enc(riskId)}`, body: b },
-        render: render.commandResult(`risk ${riskId} updated`),
-      };
+      return apiWrite('PATCH', `${API}/partnerships/${enc(id)}/risks/${enc(riskId)}`, b, `risk ${riskId} updated`);
     },
   },
   {
@@ -553,7 +538,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const c = this.name;
       const [id, kpiId, value] = p.args as [string, string, string];
       const b = body(p, c, { kpiId, value: numberOf(value, `the value of KPI ${kpiId}`, c), note: one(p, 'note') });
-      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/kpis`, body: b }, render: render.commandResult(`KPI ${kpiId} recorded`) };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/kpis`, b, `KPI ${kpiId} recorded`);
     },
   },
   {
@@ -590,7 +575,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           ['severity', '--severity'],
         ],
       );
-      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/issues`, body: b }, render: render.commandResult('issue raised') };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/issues`, b, 'issue raised');
     },
   },
   {
@@ -605,11 +590,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const c = this.name;
       const [id, issueId] = p.args as [string, string];
       const b = body(p, c, { resolution: one(p, 'resolution') }, [['resolution', '--resolution']]);
-      return {
-        kind: 'api',
-        request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/issues/${enc(issueId)}/resolve`, body: b },
-        render: render.commandResult(`issue ${issueId} resolved`),
-      };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/issues/${enc(issueId)}/resolve`, b, `issue ${issueId} resolved`);
     },
   },
   {
@@ -641,7 +622,7 @@ export const COMMANDS: readonly CommandSpec[] = [
             ]
           : [['rationale', '--rationale']],
       );
-      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/renewal/decision`, body: b }, render: render.commandResult(`renewal decided: ${decision}`) };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/renewal/decision`, b, `renewal decided: ${decision}`);
     },
   },
   {
@@ -656,7 +637,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const c = this.name;
       const id = p.args[0] as string;
       const b = body(p, c, { reason: one(p, 'reason'), noticePeriod: one(p, 'notice-period') }, [['reason', '--reason']]);
-      return { kind: 'api', request: { method: 'POST', path: `${API}/partnerships/${enc(id)}/exit`, body: b }, render: render.commandResult('notice served') };
+      return apiWrite('POST', `${API}/partnerships/${enc(id)}/exit`, b, 'notice served');
     },
   },
   {
@@ -670,11 +651,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     plan(p) {
       const ref = p.args[0] as string;
       if (!/^[^/]+\/.+/.test(ref)) throw usageError(`an escalation reference is <partnershipId>/<escalationId>, got "${ref}"`, this.name);
-      return {
-        kind: 'api',
-        request: { method: 'POST', path: `${API}/escalations/${enc(ref)}/acknowledge`, body: body(p, this.name, { note: one(p, 'note') }) },
-        render: render.commandResult(`escalation ${ref} acknowledged`),
-      };
+      return apiWrite('POST', `${API}/escalations/${enc(ref)}/acknowledge`, body(p, this.name, { note: one(p, 'note') }), `escalation ${ref} acknowledged`);
     },
   },
   {
