@@ -107,7 +107,7 @@ function syncTasks(subject: string, before: Readonly<Record<string, OpenTask>>, 
   }
 }
 
-/** Reads one page of a sorted set by score (`min`..`max`) with its entries from `hash`, and the set's count in range. */
+/** Reads one page of a sorted set, lowest score first up to `max`, with its entries from `hash`, and how many it holds up to `max`. */
 async function page<T>(reader: ReadModelReader, zset: string, hash: string, max: number | string, req: PageRequest): Promise<Page<T>> {
   const offset = req.offset ?? 0;
   const limit = req.limit ?? DEFAULT_PAGE_LIMIT;

@@ -195,9 +195,9 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     models: [WORK_BOARD],
     handle: async ({ reader, query, now }) => {
       const owner = query.owner as string | undefined;
-      const paging = { limit: query.limit as number, offset: query.offset as number };
-      const tasks = { ...paging, ...(owner === undefined ? {} : { owner }) };
-      const [openTasksPage, overdue, escalations] = await Promise.all([openTasks(reader, tasks), overdueTasks(reader, now, tasks), openEscalationsBoard(reader, now, paging)]);
+      const page = { limit: query.limit as number, offset: query.offset as number };
+      const tasks = { ...page, ...(owner === undefined ? {} : { owner }) };
+      const [openTasksPage, overdue, escalations] = await Promise.all([openTasks(reader, tasks), overdueTasks(reader, now, tasks), openEscalationsBoard(reader, now, page)]);
       return { at: now.toISOString(), openTasks: openTasksPage, overdue, escalations } satisfies WorkReport;
     },
   },
