@@ -124,8 +124,11 @@ export async function projectionsCli(args?: string[]): Promise<void> {
             const offsets = current === null ? {} : await store.offsets(m.name, current);
             const lag = ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Number(offsets[`${topic}:${p.partition}`] ?? p.low)), 0);
             const gaps = current === null ? 0 : (await store.gaps(m.name)).size;
+            const code = m.version ?? 1;
+            const builtBy = current === null ? code : await store.builtBy(m.name, current);
+            const version = builtBy < code ? `version ${builtBy}, code is ${code}: rebuild it` : `version ${builtBy}`;
             process.stdout.write(
-              `${m.name}\tgeneration ${current ?? '(none)'}\t${building ? `rebuilding into ${building}\t` : ''}lag ${lag}\tgaps ${gaps}\n`,
+              `${m.name}\tgeneration ${current ?? '(none)'}\t${version}\t${building ? `rebuilding into ${building}\t` : ''}lag ${lag}\tgaps ${gaps}\n`,
             );
           }
         } finally {

@@ -130,6 +130,8 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
 export const calendarProjection: Projection<CalendarDoc> = {
   name: CALENDAR,
   events: LIFECYCLE_EVENTS,
+  // 2: the next expected review of each cadence (November 2026).
+  version: 2,
   fold(doc, ce) {
     const event = lifecycleEventOf(ce);
     if (event.type === 'PartnershipRegistered') {

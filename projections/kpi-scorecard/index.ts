@@ -126,6 +126,8 @@ export function scorecardOf(partnershipId: string, doc: KpiScorecardDoc): KpiSco
 export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
   name: KPI_SCORECARD,
   events: LIFECYCLE_EVENTS,
+  // 2: the set of partnerships with a scorecard (November 2026).
+  version: 2,
   fold(doc, ce) {
     const event = lifecycleEventOf(ce);
     const current = event.type === 'PartnershipRegistered' ? EMPTY : (doc ?? EMPTY);

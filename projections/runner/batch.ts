@@ -340,7 +340,7 @@ export class BatchProcessor {
     if (missing.length > 0 || cache.generation === null) {
       let loaded = await this.opts.store.load(p.model.name, target, missing);
       if (loaded.generation === '') {
-        await this.opts.store.ensureCurrent(p.model.name);
+        await this.opts.store.ensureCurrent(p.model.name, p.model.version);
         loaded = await this.opts.store.load(p.model.name, target, missing);
       }
       if (cache.generation !== loaded.generation) {

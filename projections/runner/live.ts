@@ -57,7 +57,16 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   const models = opts.projections.map(compileProjection);
   const store = new ReadModelStore(opts.redis, opts.keyPrefix ?? REDIS_PREFIX);
   const metrics = new RunnerMetrics(models.map((m) => m.name));
-  for (const m of models) await store.ensureCurrent(m.name);
+  for (const m of models) {
+    const current = await store.ensureCurrent(m.name, m.version);
+    const builtBy = await store.builtBy(m.name, current);
+    if (builtBy < m.version) {
+      log(
+        `read model "${m.name}" (generation ${current}) was built by version ${builtBy} of its fold and this projector is version ${m.version}: ` +
+          `what the newer version adds is missing until you rebuild it (npm run projections -- rebuild --read-model ${m.name})`,
+      );
+    }
+  }
 
   const deadLetter = await createDeadLetterSink(opts.kafka, opts.deadLetterTopic ?? TOPICS.deadLetter, groupId);
   const processor = new BatchProcessor({

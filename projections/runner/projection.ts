@@ -41,6 +41,11 @@ export interface Projection<Doc = unknown> {
   fold(doc: Doc | null, event: CloudEvent): Doc | null;
   /** Index writes implied by one step of the fold; pure like `fold`. */
   index?(before: Doc | null, after: Doc | null, event: CloudEvent): readonly IndexOp[];
+  /**
+   * The version of what `fold` and `index` write (default 1). Bump it when a change makes the same events write other
+   * keys or values: a generation built by an older version lacks them until rebuilt, and the projector says so.
+   */
+  readonly version?: number;
 }
 
 /** A projection with its handled types and streams resolved once. */
@@ -49,6 +54,8 @@ export interface CompiledProjection {
   readonly name: string;
   readonly handles: ReadonlySet<string>;
   readonly streams: ReadonlySet<string>;
+  /** `projection.version`, 1 when absent. */
+  readonly version: number;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -57,11 +64,14 @@ const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 export function compileProjection<Doc>(projection: Projection<Doc>): CompiledProjection {
   if (!NAME.test(projection.name)) throw new Error(`read model name "${projection.name}" must match ${String(NAME)}`);
   if (projection.events.length === 0) throw new Error(`read model "${projection.name}" handles no event types`);
+  const version = projection.version ?? 1;
+  if (!Number.isInteger(version) || version < 1) throw new Error(`read model "${projection.name}" has version ${version}; a version is a whole number from 1`);
   return {
     projection: projection,
     name: projection.name,
     handles: new Set(projection.events.map((e) => e.type)),
     streams: new Set(projection.events.map((e) => e.stream)),
+    version,
   };
 }
 

@@ -100,7 +100,7 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
         `the topic "${topic}" does not exist on this Kafka cluster, so there is no log to rebuild from; check KAFKA_BROKERS (or --topic), or start the stack once to create it`,
       );
     }
-    for (const m of models) generations.set(m.name, await store.beginBuild(m.name, leaseMs));
+    for (const m of models) generations.set(m.name, await store.beginBuild(m.name, leaseMs, m.version));
   } catch (e) {
     for (const [name, gen] of generations) await abandon(store, name, gen);
     await admin.disconnect().catch(() => undefined);

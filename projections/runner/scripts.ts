@@ -185,22 +185,24 @@ return out
 
 /** The generation readers use, creating the first one if the model has none. */
 const ENSURE_CURRENT = `#!lua
-local root = ARGV[1]
+local root, version = ARGV[1], ARGV[2]
 local cur = redis.call('GET', root .. 'current')
 if cur then return cur end
 local gen = tostring(redis.call('INCR', root .. 'generation'))
 redis.call('SADD', root .. 'generations', gen)
+redis.call('SET', root .. gen .. ':meta:version', version)
 redis.call('SET', root .. 'current', gen)
 return gen
 `;
 
 /** Takes the rebuild lease and hands out a fresh generation, unless another rebuild holds the lease. */
 const BEGIN_BUILD = `#!lua
-local root, leaseMs = ARGV[1], ARGV[2]
+local root, leaseMs, version = ARGV[1], ARGV[2], ARGV[3]
 local holder = redis.call('GET', root .. 'building')
 if holder then return {'busy', holder} end
 local gen = tostring(redis.call('INCR', root .. 'generation'))
 redis.call('SADD', root .. 'generations', gen)
+redis.call('SET', root .. gen .. ':meta:version', version)
 redis.call('SET', root .. 'building', gen, 'PX', leaseMs)
 return {'ok', gen}
 `;

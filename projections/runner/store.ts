@@ -45,9 +45,14 @@ export class ReadModelStore {
     return modelRoot(model, this.prefix);
   }
 
-  /** The generation `current` points at, created if the model has none yet. */
-  async ensureCurrent(model: string): Promise<string> {
-    return String(await this.redis.pfEnsureCurrent(this.root(model)));
+  /** The generation `current` points at, created (recording `version`, see `Projection.version`) if the model has none yet. */
+  async ensureCurrent(model: string, version = 1): Promise<string> {
+    return String(await this.redis.pfEnsureCurrent(this.root(model), String(version)));
+  }
+
+  /** The version of the read model's code that built a generation (1 for generations from before versions were kept). */
+  async builtBy(model: string, generation: string): Promise<number> {
+    return Number((await this.redis.get(`${this.root(model)}${generation}:meta:version`)) ?? '1');
   }
 
   /** The generation `current` points at, or null. */
@@ -97,9 +102,9 @@ export class ReadModelStore {
     });
   }
 
-  /** Starts a rebuild: a fresh generation and the model's rebuild lease, or an error naming the rebuild in progress. */
-  async beginBuild(model: string, leaseMs: number): Promise<string> {
-    const [status, generation] = (await this.redis.pfBeginBuild(this.root(model), String(leaseMs))) as [string, string];
+  /** Starts a rebuild: a fresh generation (built by `version`) and the model's rebuild lease, or an error naming the rebuild in progress. */
+  async beginBuild(model: string, leaseMs: number, version = 1): Promise<string> {
+    const [status, generation] = (await this.redis.pfBeginBuild(this.root(model), String(leaseMs), String(version))) as [string, string];
     if (status !== 'ok') {
       throw new ProjectionError(
         `a rebuild of read model "${model}" (generation ${generation}) is already running; wait for it, or for its lease (${leaseMs / 1000} s) to lapse if it crashed`,

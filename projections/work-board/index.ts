@@ -51,6 +51,8 @@ const escalationsOf = (w: Work | null): Record<string, OpenStep> => Object.fromE
 export const workBoardProjection: Projection<Work> = {
   name: WORK_BOARD,
   events: LIFECYCLE_EVENTS,
+  // 2: tasks per owner and escalation counts (November 2026).
+  version: 2,
   fold: foldOpenWork,
   index(before, after, ce): IndexOp[] {
     // The entries follow the doc: an event that left it as it was changes none of them. Folds keep the tasks or the
