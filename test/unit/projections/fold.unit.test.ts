@@ -171,3 +171,11 @@ function replayAll(events: Parameters<MemoryReadModel['feed']>[0]): Record<strin
   model.feed(events);
   return model.snapshot();
 }
+
+describe('compileProjection', () => {
+  test('a version defaults to 1 and must be a whole number from 1', () => {
+    expect(compileProjection(timelineProjection).version).toBe(1);
+    expect(compileProjection({ ...timelineProjection, version: 3 }).version).toBe(3);
+    for (const version of [0, 1.5, -2]) expect(() => compileProjection({ ...timelineProjection, version })).toThrow(`read model "timeline" has version ${version}; a version is a whole number from 1`);
+  });
+});
