@@ -102,8 +102,15 @@ logger.started.name = kafka.server.KafkaRaftServer
 logger.started.level = info
 `;
 
-function kafkaClusterId(): string {
-  return crypto.randomBytes(16).toString('base64url');
+/**
+ * A new KRaft cluster id: 16 random bytes in base64url, as Kafka's own `Uuid.randomUuid()` writes them, and like it
+ * never starting with '-' (one draw in 64 would, and `StorageTool format -t -abc…` reads that as an unknown option).
+ */
+export function kafkaClusterId(random: (size: number) => Buffer = crypto.randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 async function startKafka(cfg: Config): Promise<number> {
