@@ -4,7 +4,7 @@ import { loadConfig } from '../infra/config';
 import { REDIS_PREFIX, TOPICS } from '../domain/names';
 import { READ_MODELS, readModel } from '.';
 import { progressReporter } from './progress';
-import { digestReadModel, ProjectionError, rebuild, ReadModelStore } from './runner';
+import { compileProjection, digestReadModel, ProjectionError, rebuild, ReadModelStore } from './runner';
 
 const USAGE = `usage: npm run projections -- <command> [options]   (node dist/projections/cli.js <command>)
   rebuild [--read-model <name>]... [--threads <n>]
@@ -124,7 +124,7 @@ export async function projectionsCli(args?: string[]): Promise<void> {
             const offsets = current === null ? {} : await store.offsets(m.name, current);
             const lag = ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Number(offsets[`${topic}:${p.partition}`] ?? p.low)), 0);
             const gaps = current === null ? 0 : (await store.gaps(m.name)).size;
-            const code = m.version ?? 1;
+            const code = compileProjection(m).version;
             const builtBy = current === null ? code : await store.builtBy(m.name, current);
             const version = builtBy < code ? `version ${builtBy}, code is ${code}: rebuild it` : `version ${builtBy}`;
             process.stdout.write(

@@ -101,20 +101,19 @@ export const riskRegisterProjection: Projection<RiskRegisterDoc> = {
   },
 };
 
-const bySeverity = (a: PortfolioRisk, b: PortfolioRisk) =>
-  b.severity - a.severity || a.partnershipId.localeCompare(b.partnershipId) || a.riskId.localeCompare(b.riskId);
+type Ranked = Pick<PortfolioRisk, 'severity' | 'partnershipId' | 'riskId'>;
+const bySeverity = (a: Ranked, b: Ranked) => b.severity - a.severity || a.partnershipId.localeCompare(b.partnershipId) || a.riskId.localeCompare(b.riskId);
 
 /** `<partnershipId>/<riskId>` members in report order: most severe first, then by partnership, then by risk id. */
 function rank(reply: unknown): string[] {
   const flat = ((reply ?? []) as unknown[]).map(String);
-  const scoredIds: Array<{ id: string; partnership: string; risk: string; severity: number }> = [];
+  const ranked: Array<Ranked & { id: string }> = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const id = flat[i] as string;
     const cut = id.indexOf('/');
-    scoredIds.push({ id, partnership: id.slice(0, cut), risk: id.slice(cut + 1), severity: Number(flat[i + 1]) });
+    ranked.push({ id, partnershipId: id.slice(0, cut), riskId: id.slice(cut + 1), severity: Number(flat[i + 1]) });
   }
-  scoredIds.sort((a, b) => b.severity - a.severity || a.partnership.localeCompare(b.partnership) || a.risk.localeCompare(b.risk));
-  return scoredIds.map((s) => s.id);
+  return ranked.sort(bySeverity).map((r) => r.id);
 }
 
 /**

@@ -62,13 +62,22 @@ const SUMMARY_COLUMNS: ReadonlyArray<readonly [string, (s: JsonObject) => unknow
   ['next deadline', (s) => s.nextDeadline],
 ];
 
-export const partnershipList: Renderer = (body) => {
+/** A page of a list as the API returns it (`{ total, offset, limit, items }`): its rows, and the range it shows. */
+function paged(body: unknown): { items: JsonObject[]; total: number; range: string } {
   const b = obj(body);
   const items = objs(b.items);
   const total = num(b.total) ?? items.length;
   const offset = num(b.offset) ?? 0;
-  const footer = items.length === 0 ? '' : `\n${offset + 1}–${offset + items.length} of ${total}${offset + items.length < total ? ' (more with --offset)' : ''}\n`;
-  return `${objectTable(items, SUMMARY_COLUMNS, { empty: 'no partnerships match' })}${footer}`;
+  const shown = items.length === 0 ? `none of ${total} on this page` : `${offset + 1}–${offset + items.length} of ${total}`;
+  return { items, total, range: `${shown}${offset + items.length < total ? ' (more with --offset)' : ''}\n` };
+}
+
+/** The range line under a page's table, left out when the page is the whole list. */
+const footerOf = (page: ReturnType<typeof paged>): string => (page.items.length === page.total ? '' : page.range);
+
+export const partnershipList: Renderer = (body) => {
+  const page = paged(body);
+  return `${objectTable(page.items, SUMMARY_COLUMNS, { empty: 'no partnerships match' })}${page.items.length === 0 ? '' : `\n${page.range}`}`;
 };
 
 export const partnershipSummary: Renderer = (body) => {
@@ -219,16 +228,6 @@ export const cycleTimesReport: Renderer = (body) => {
   return table(['kind', 'phase', 'count', 'p50', 'p90', 'within sla'], rows, { right: [2, 3, 4, 5] });
 };
 
-/** A page of a list as the API returns it (`{ total, offset, limit, items }`): its rows, and a footer when it is cut. */
-function paged(body: unknown): { items: JsonObject[]; footer: string } {
-  const b = obj(body);
-  const items = objs(b.items);
-  const total = num(b.total) ?? items.length;
-  const offset = num(b.offset) ?? 0;
-  const shown = items.length === 0 ? `none of ${total} on this page` : `${offset + 1}–${offset + items.length} of ${total}`;
-  return { items, footer: items.length === total ? '' : `${shown}${offset + items.length < total ? ' (more with --offset)' : ''}\n` };
-}
-
 /** `<person> (<role>)` of an addressee object. */
 const addressee = (a: unknown): string => {
   const o = obj(a);
@@ -249,8 +248,8 @@ export const workReport: Renderer = (body) => {
   const overdue = paged(b.overdue);
   const escalations = paged(b.escalations);
   let out = `at ${str(b.at) ?? '-'}\n`;
-  out += section('open tasks', objectTable(tasks.items, taskCols)) + tasks.footer;
-  out += section('overdue', objectTable(overdue.items, taskCols)) + overdue.footer;
+  out += section('open tasks', objectTable(tasks.items, taskCols)) + footerOf(tasks);
+  out += section('overdue', objectTable(overdue.items, taskCols)) + footerOf(overdue);
   out += section(
     'open escalations',
     objectTable(escalations.items, [
@@ -261,7 +260,7 @@ export const workReport: Renderer = (body) => {
       ['respond by', 'respondBy'],
     ]),
   );
-  out += escalations.footer;
+  out += footerOf(escalations);
   const e = obj(b.escalations);
   if ((num(e.total) ?? 0) > 0) out += `by level: ${inline(e.byLevel)}\nby addressee: ${inline(e.byAddressee)}\n`;
   return out;
@@ -296,7 +295,7 @@ export const kpisReport: Renderer = (body) => {
     for (const k of objs(card.kpis)) rows.push([card.partnershipId, k.kpiId, k.family, k.target, obj(k.latest).value, k.met, k.unit]);
   }
   out += section('kpis', table(['partnership', 'kpi', 'family', 'target', 'latest', 'met', 'unit'], rows));
-  return out + cards.footer;
+  return out + footerOf(cards);
 };
 
 const RISK_COLUMNS: Array<[string, string]> = [
@@ -312,7 +311,7 @@ export const risksReport: Renderer = (body) => {
   const b = obj(body);
   let out = section('by status', table(['status', 'risks'], counts(b.countsByStatus))).slice(1);
   const risks = paged(b.risks);
-  out += section('risks', objectTable(risks.items, [['partnership', 'partnershipId'], ...RISK_COLUMNS])) + risks.footer;
+  out += section('risks', objectTable(risks.items, [['partnership', 'partnershipId'], ...RISK_COLUMNS])) + footerOf(risks);
   return out;
 };
 
