@@ -12,11 +12,13 @@ import type { ChainableCommander, Redis } from 'ioredis';
  * Applies one fold pass: checks every subject's sequence token first, then writes all or nothing. The token is the
  * subject's field in the `seq` hash: `<last sequence>`, or `<last sequence>~<held count>` while events are held behind
  * a gap, so one field guards both (read for all subjects with HMGET, in chunks). Writes are batched too: the subjects'
- * new tokens in a few HSETs, their docs in a few MSETs, and consecutive index ops of the same op and key in one call,
- * which keeps every key's order of writes, so the result is that of applying subject after subject. Arguments are flat (no JSON to decode): root, target, expected generation, the
- * offsets (count, then field/offset pairs), then per subject: subject, expected token, new token, doc ('=' unchanged,
- * '-' deleted, '+' then the JSON), ops (count, then op, key, argc, args), held events to add (count, then
- * sequence/JSON pairs), held sequences to drop (count, then sequences), gap record ('=', '-', or '+' then the JSON).
+ * new tokens in a few HSETs, their docs in a few MSETs, and the index writes of all subjects already merged per key by
+ * the caller (`writesOf`), each one call with its arguments unpacked straight from ARGV.
+ * Arguments are flat (no JSON to decode): root, target, expected generation; the offsets (count, then field/offset
+ * pairs); the subjects (count, then per subject: subject, expected token, new token, doc ('=' unchanged, '-' deleted,
+ * '+' then the JSON), and '.' for nothing held or gap-related, or '+' then held events to add (count, then
+ * sequence/JSON pairs), held sequences to drop (count, then sequences), gap record ('=', '-', or '+' then the JSON));
+ * then, to the end, the index writes: op, key, argument count, arguments.
  */
 const APPLY = `#!lua
 local root, target, expected = ARGV[1], ARGV[2], ARGV[3]
@@ -28,27 +30,39 @@ if target == '' then
 end
 local ns = root .. gen .. ':'
 local seqKey, gapKey, heldPrefix, docPrefix, ixPrefix = ns .. 'seq', ns .. 'meta:gaps', ns .. 'meta:held:', ns .. 'doc:', ns .. 'ix:'
-local known = {zadd=true, zrem=true, sadd=true, srem=true, hset=true, hdel=true, hincrby=true, rpush=true, del=true}
--- Ops that may share one call when consecutive ops have the same op and key (Redis applies the arguments in order).
-local variadic = {zadd=true, zrem=true, sadd=true, srem=true, hset=true, hdel=true, rpush=true}
+-- Each index op and the argument counts it takes: 'pairs' an even count from 2, 'some' at least 1, a number exactly that.
+local arity = {zadd='pairs', hset='pairs', zrem='some', sadd='some', srem='some', hdel='some', rpush='some', hincrby=2, del=0}
 local CHUNK = 1000
-local nOff = tonumber(ARGV[4])
 local n = #ARGV
+local nOff = tonumber(ARGV[4])
 local i = 5 + nOff * 2
+local nSubjects = tonumber(ARGV[i])
+i = i + 1
 local starts = {}
-while i <= n do
-  starts[#starts + 1] = i
+for k = 1, nSubjects do
+  starts[k] = i
   i = i + 3
   if ARGV[i] == '+' then i = i + 2 else i = i + 1 end
-  local nOps = tonumber(ARGV[i])
-  i = i + 1
-  for _ = 1, nOps do
-    if not known[ARGV[i]] then return redis.error_reply('unknown index op ' .. tostring(ARGV[i])) end
-    i = i + 3 + tonumber(ARGV[i + 2])
+  if ARGV[i] == '+' then
+    i = i + 1
+    i = i + 1 + tonumber(ARGV[i]) * 2
+    i = i + 1 + tonumber(ARGV[i])
+    if ARGV[i] == '+' then i = i + 2 else i = i + 1 end
+  elseif ARGV[i] == '.' then
+    i = i + 1
+  else
+    return redis.error_reply('malformed apply arguments')
   end
-  i = i + 1 + tonumber(ARGV[i]) * 2
-  i = i + 1 + tonumber(ARGV[i])
-  if ARGV[i] == '+' then i = i + 2 else i = i + 1 end
+end
+-- Every index write is checked before anything is written: a script stopped by an error keeps what it wrote.
+local writesFrom = i
+while i <= n do
+  local want, argc = arity[ARGV[i]], tonumber(ARGV[i + 2])
+  if not want then return redis.error_reply('unknown index op ' .. tostring(ARGV[i])) end
+  if not argc or (want == 'pairs' and (argc < 2 or argc % 2 ~= 0)) or (want == 'some' and argc < 1) or (type(want) == 'number' and argc ~= want) then
+    return redis.error_reply('wrong argument count for index op ' .. ARGV[i])
+  end
+  i = i + 3 + argc
 end
 if i ~= n + 1 then return redis.error_reply('malformed apply arguments') end
 -- Every subject's sequence token is checked (HMGET in chunks) before anything is written.
@@ -63,19 +77,12 @@ for c = 1, #starts, CHUNK do
 end
 if #conflicts > 0 then return {'conflict', conflicts} end
 -- Writes to the subjects' own keys (seq fields, docs) are gathered and sent in chunks; they share no key with the index
--- ops, so only the index ops need their order, which they keep.
+-- writes, whose order the caller has already settled.
 local seqSet, seqDel, docSet, docDel = {}, {}, {}, {}
 local function flushTo(cmd, key, list)
   for c = 1, #list, CHUNK do
     if key then redis.call(cmd, key, unpack(list, c, math.min(c + CHUNK - 1, #list)))
     else redis.call(cmd, unpack(list, c, math.min(c + CHUNK - 1, #list))) end
-  end
-end
-local pendOp, pendKey, pend = nil, nil, {}
-local function flushOps()
-  if pendOp then
-    redis.call(pendOp, pendKey, unpack(pend))
-    pendOp, pendKey, pend = nil, nil, {}
   end
 end
 for _, start in ipairs(starts) do
@@ -94,38 +101,29 @@ for _, start in ipairs(starts) do
     if docMode == '-' then docDel[#docDel + 1] = docPrefix .. s end
     i = i + 1
   end
-  local nOps = tonumber(ARGV[i])
-  i = i + 1
-  for _ = 1, nOps do
-    local op, key, argc = ARGV[i], ixPrefix .. ARGV[i + 1], tonumber(ARGV[i + 2])
-    local a = i + 3
-    if variadic[op] then
-      if pendOp ~= op or pendKey ~= key or #pend + argc > CHUNK then flushOps() end
-      pendOp, pendKey = op, key
-      for j = a, a + argc - 1 do pend[#pend + 1] = ARGV[j] end
-    else
-      flushOps()
-      if op == 'hincrby' then redis.call('HINCRBY', key, ARGV[a], ARGV[a + 1])
-      elseif op == 'del' then redis.call('DEL', key)
-      end
-    end
-    i = a + argc
-  end
-  local nHold = tonumber(ARGV[i])
-  i = i + 1
-  for _ = 1, nHold do
-    redis.call('HSET', heldPrefix .. s, ARGV[i], ARGV[i + 1])
-    i = i + 2
-  end
-  local nUnhold = tonumber(ARGV[i])
-  i = i + 1
-  for _ = 1, nUnhold do
-    redis.call('HDEL', heldPrefix .. s, ARGV[i])
+  if ARGV[i] == '+' then
     i = i + 1
+    local nHold = tonumber(ARGV[i])
+    i = i + 1
+    for _ = 1, nHold do
+      redis.call('HSET', heldPrefix .. s, ARGV[i], ARGV[i + 1])
+      i = i + 2
+    end
+    local nUnhold = tonumber(ARGV[i])
+    i = i + 1
+    for _ = 1, nUnhold do
+      redis.call('HDEL', heldPrefix .. s, ARGV[i])
+      i = i + 1
+    end
+    if ARGV[i] == '+' then redis.call('HSET', gapKey, s, ARGV[i + 1]) elseif ARGV[i] == '-' then redis.call('HDEL', gapKey, s) end
   end
-  if ARGV[i] == '+' then redis.call('HSET', gapKey, s, ARGV[i + 1]) elseif ARGV[i] == '-' then redis.call('HDEL', gapKey, s) end
 end
-flushOps()
+i = writesFrom
+while i <= n do
+  local op, key, argc = ARGV[i], ixPrefix .. ARGV[i + 1], tonumber(ARGV[i + 2])
+  if argc == 0 then redis.call(op, key) else redis.call(op, key, unpack(ARGV, i + 3, i + 2 + argc)) end
+  i = i + 3 + argc
+end
 flushTo('HSET', seqKey, seqSet)
 flushTo('HDEL', seqKey, seqDel)
 flushTo('MSET', nil, docSet)

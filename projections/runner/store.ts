@@ -28,7 +28,8 @@ export interface ApplyRequest {
   offsets: ReadonlyArray<readonly [string, string]>;
 }
 
-const RPUSH_CHUNK = 500;
+/** Most arguments one index write carries (the apply script unpacks them onto Lua's stack, which holds about 8,000). */
+const WRITE_CHUNK = 1000;
 
 /** Redis access of the runner and the rebuild: every call one script, atomic; batches pipelined. */
 export class ReadModelStore {
@@ -197,28 +198,6 @@ export function sequenceToken(seq: number, held: number): string {
 }
 
 /**
- * One subject's IndexOps as flat script arguments (op, key, argc, args). Ops on different keys commute, so they are
- * grouped per key, and each key's ops become the fewest writes that leave it as they would (`writesOf`).
- */
-function pushOps(out: string[], ops: readonly IndexOp[]): void {
-  const byKey = new Map<string, IndexOp[]>();
-  for (const o of ops) {
-    const list = byKey.get(o.key);
-    if (list === undefined) byKey.set(o.key, [o]);
-    else list.push(o);
-  }
-  let count = 0;
-  const countAt = out.push('0') - 1;
-  for (const [key, list] of byKey) {
-    for (const [op, ...args] of writesOf(list)) {
-      out.push(op as string, key, String(args.length), ...args);
-      count += 1;
-    }
-  }
-  out[countAt] = String(count);
-}
-
-/**
  * The writes a run of ops on one key comes to. What comes before the last DEL is moot. A list keeps every append, in
  * order (RPUSHes in chunks). In a sorted set, a set or a hash only the last write to each member or field counts (a
  * task opened, reassigned and closed in one flush is one ZREM and one HDEL), HINCRBYs of a field add up, and the
@@ -244,7 +223,7 @@ export function writesOf(ops: readonly IndexOp[]): string[][] {
         writes.push(['del']);
         break;
       case 'rpush':
-        if (append === null || append.length > RPUSH_CHUNK) writes.push((append = ['rpush']));
+        if (append === null || append.length > WRITE_CHUNK) writes.push((append = ['rpush']));
         append.push(o.value);
         break;
       case 'zadd':
@@ -269,7 +248,7 @@ export function writesOf(ops: readonly IndexOp[]): string[][] {
   for (const o of last.values()) {
     const args = argsOf(o);
     let call = variadic.get(o.op);
-    if (call === undefined || call.length + args.length > RPUSH_CHUNK) {
+    if (call === undefined || call.length + args.length > WRITE_CHUNK) {
       call = [o.op];
       variadic.set(o.op, call);
       writes.push(call);
@@ -283,6 +262,10 @@ export function writesOf(ops: readonly IndexOp[]): string[][] {
 function argsOf(o: IndexOp): string[] {
   switch (o.op) {
     case 'zadd':
+      // Redis would refuse it halfway through a script that has already written: refuse it before anything is sent.
+      if (!Number.isFinite(o.score)) {
+        throw new ProjectionError(`index op zadd on "${o.key}" has score ${o.score} (member "${o.member}"): a sorted-set score must be a finite number`);
+      }
       return [String(o.score), o.member];
     case 'zrem':
     case 'sadd':
@@ -309,19 +292,36 @@ function writeOf(o: IndexOp): string[] {
 function applyArgs(r: ApplyRequest): string[] {
   const out: string[] = [String(r.offsets.length)];
   for (const [field, offset] of r.offsets) out.push(field, offset);
+  out.push(String(r.changes.length));
+  // Index ops on different keys commute, and the subjects' own keys are written apart from them: the ops of every
+  // subject are merged per key, in order, into the fewest writes that leave each key as applying them one by one would.
+  const byKey = new Map<string, IndexOp[]>();
   for (const c of r.changes) {
     out.push(c.subject, sequenceToken(c.expectSeq, c.expectHeld), sequenceToken(c.seq, c.held));
     if (c.doc === undefined) out.push('=');
     else if (c.doc === null) out.push('-');
     else out.push('+', c.doc);
-    pushOps(out, c.ops);
-    out.push(String(c.hold.length));
-    for (const [seq, json] of c.hold) out.push(String(seq), json);
-    out.push(String(c.unhold.length));
-    for (const seq of c.unhold) out.push(String(seq));
-    if (c.gap === undefined) out.push('=');
-    else if (c.gap === null) out.push('-');
-    else out.push('+', JSON.stringify(c.gap));
+    if (c.hold.length === 0 && c.unhold.length === 0 && c.gap === undefined) out.push('.');
+    else {
+      out.push('+', String(c.hold.length));
+      for (const [seq, json] of c.hold) out.push(String(seq), json);
+      out.push(String(c.unhold.length));
+      for (const seq of c.unhold) out.push(String(seq));
+      if (c.gap === undefined) out.push('=');
+      else if (c.gap === null) out.push('-');
+      else out.push('+', JSON.stringify(c.gap));
+    }
+    for (const o of c.ops) {
+      const list = byKey.get(o.key);
+      if (list === undefined) byKey.set(o.key, [o]);
+      else list.push(o);
+    }
+  }
+  for (const [key, list] of byKey) {
+    for (const write of writesOf(list)) {
+      out.push(write[0] as string, key, String(write.length - 1));
+      for (let j = 1; j < write.length; j += 1) out.push(write[j] as string);
+    }
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { dumpReadModel, ReadModelStore, type IndexOp } from '../../projections/runner';
+import { withScripts } from '../../projections/runner/scripts';
 import type { SubjectChange } from '../../projections/runner/fold';
 import { connectClients, disconnectClients, dropKeys, sandbox } from './support/harness';
 
@@ -116,5 +117,34 @@ describe('the apply script', () => {
 
     expect(result).toEqual({ status: 'conflict', subjects: ['p-1777'] });
     expect((await dumpReadModel(redis, 'conflicting', { prefix: box.prefix })).keys).toEqual(before.keys);
+  });
+
+  test.each([
+    ['an unknown op', ['flushall', 'k', '0'], /unknown index op flushall/],
+    ['an odd number of zadd arguments', ['zadd', 'k', '3', '1', 'a', '2'], /wrong argument count for index op zadd/],
+    ['hincrby without its amount', ['hincrby', 'k', '1', 'f'], /wrong argument count for index op hincrby/],
+    ['del with arguments', ['del', 'k', '1', 'x'], /wrong argument count for index op del/],
+    ['a count running past the end', ['sadd', 'k', '5', 'a'], /malformed apply arguments/],
+  ])('an index write with %s is refused before anything is written', async (_what, write, message) => {
+    const store = new ReadModelStore(redis, box.prefix);
+    const gen = await store.ensureCurrent('refusing');
+    const scripted = withScripts(redis);
+    // One good subject (a doc and a sequence) and a valid write first: none of it may land.
+    const args = ['1', 't:0', '9', '1', 'p-1', '0', '1', '+', '{"n":1}', '.', 'sadd', 'good', '1', 'm', ...write];
+
+    await expect(scripted.pfApply(store.root('refusing'), '', gen, args)).rejects.toThrow(message);
+
+    expect((await dumpReadModel(redis, 'refusing', { prefix: box.prefix })).keys).toEqual([]);
+  });
+
+  test('a sorted-set score that is not a finite number is refused before anything is sent, naming the key', async () => {
+    const store = new ReadModelStore(redis, box.prefix);
+    const gen = await store.ensureCurrent('bad-score');
+    const change: SubjectChange = { subject: 'p-1', expectSeq: 0, expectHeld: 0, seq: 1, held: 0, doc: '{}', ops: [{ op: 'zadd', key: 'by-due', score: Number.NaN, member: 'p-1' }], hold: [], unhold: [] };
+
+    await expect(store.apply([{ model: 'bad-score', target: { kind: 'current' }, expectGeneration: gen, changes: [change], offsets: [] }])).rejects.toThrow(
+      'index op zadd on "by-due" has score NaN (member "p-1"): a sorted-set score must be a finite number',
+    );
+    expect((await dumpReadModel(redis, 'bad-score', { prefix: box.prefix })).keys).toEqual([]);
   });
 });
