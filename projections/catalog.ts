@@ -43,7 +43,9 @@ export const domainEventEnvelopeSchema = z.object({
  * type, version, subject and sequence. The CloudEvents envelope itself the decoder has already checked.
  */
 export const lifecycleCloudEventSchema = z
-  .looseObject({ type: z.string(), subject: z.string(), sequence: z.number(), dataschemaversion: z.number().optional(), data: z.unknown() })
+  // The decoder has checked the envelope (`cloudEventSchema`) before this runs: only its shape is asserted here, not
+  // checked again field by field (nor copied, as an object schema would).
+  .custom<Pick<CloudEvent, 'type' | 'subject' | 'sequence' | 'dataschemaversion' | 'data'>>((v) => typeof v === 'object' && v !== null, 'expected a CloudEvent')
   .superRefine((ce, ctx) => {
     const read = readCurrent(ce.data);
     if (!read.ok) {

@@ -198,13 +198,34 @@ export function sequenceToken(seq: number, held: number): string {
 }
 
 /**
- * The writes a run of ops on one key comes to. What comes before the last DEL is moot. A list keeps every append, in
- * order (RPUSHes in chunks). In a sorted set, a set or a hash only the last write to each member or field counts (a
- * task opened, reassigned and closed in one flush is one ZREM and one HDEL), HINCRBYs of a field add up, and the
- * survivors go in one variadic call per command; a field both set and incremented keeps every op, in order.
+ * The writes a run of ops on one key comes to, as `[op, ...args]` (what `pushWrites` emits, read back; for tests and
+ * tools).
  */
 export function writesOf(ops: readonly IndexOp[]): string[][] {
-  if (ops.length === 1) return [writeOf(ops[0] as IndexOp)];
+  const flat: string[] = [];
+  pushWrites(flat, 'k', ops);
+  const writes: string[][] = [];
+  for (let i = 0; i < flat.length; ) {
+    const argc = Number(flat[i + 2]);
+    writes.push([flat[i] as string, ...flat.slice(i + 3, i + 3 + argc)]);
+    i += 3 + argc;
+  }
+  return writes;
+}
+
+/**
+ * Appends to `out` the writes a run of ops on one key comes to, each as op, key, argument count, arguments. What comes
+ * before the last DEL is moot. A list keeps every append, in order (RPUSHes in chunks). In a sorted set, a set or a
+ * hash only the last write to each member or field counts (a task opened, reassigned and closed in one flush is one
+ * ZREM and one HDEL), HINCRBYs of a field add up, and the survivors go in one variadic call per command (in chunks); a
+ * field both set and incremented keeps every op, in order.
+ */
+function pushWrites(out: string[], key: string, ops: readonly IndexOp[]): void {
+  if (ops.length === 0) return;
+  if (ops.length === 1) {
+    pushWrite(out, key, ops[0] as IndexOp);
+    return;
+  }
   let from = 0;
   for (let i = ops.length - 1; i > 0; i -= 1) {
     if ((ops[i] as IndexOp).op === 'del') {
@@ -212,80 +233,120 @@ export function writesOf(ops: readonly IndexOp[]): string[][] {
       break;
     }
   }
-  const writes: string[][] = [];
+  if ((ops[from] as IndexOp).op === 'del') {
+    out.push('del', key, '0');
+    from += 1;
+  }
+  const first = ops[from];
+  if (first === undefined) return;
+  if (first.op === 'rpush' && ops.every((o, i) => i < from || o.op === 'rpush')) {
+    // Lists are only ever appended to (and deleted, handled above).
+    for (let i = from; i < ops.length; i += WRITE_CHUNK) {
+      const end = Math.min(ops.length, i + WRITE_CHUNK);
+      out.push('rpush', key, String(end - i));
+      for (let j = i; j < end; j += 1) out.push((ops[j] as Extract<IndexOp, { op: 'rpush' }>).value);
+    }
+    return;
+  }
+  // Member or field → the last op on it; increments per field.
   const last = new Map<string, IndexOp>();
-  const increments = new Map<string, number>();
-  let append: string[] | null = null;
+  let increments: Map<string, number> | null = null;
   for (let i = from; i < ops.length; i += 1) {
     const o = ops[i] as IndexOp;
     switch (o.op) {
-      case 'del':
-        writes.push(['del']);
-        break;
-      case 'rpush':
-        if (append === null || append.length > WRITE_CHUNK) writes.push((append = ['rpush']));
-        append.push(o.value);
-        break;
       case 'zadd':
       case 'zrem':
       case 'sadd':
       case 'srem':
-        last.delete(o.member);
         last.set(o.member, o);
         break;
       case 'hset':
       case 'hdel':
-        last.delete(o.field);
         last.set(o.field, o);
         break;
       case 'hincrby':
-        increments.set(o.field, (increments.get(o.field) ?? 0) + o.by);
+        (increments ??= new Map()).set(o.field, (increments.get(o.field) ?? 0) + o.by);
         break;
+      case 'rpush':
+        // A list key that is also written as something else: Redis would refuse; keep every op so it still does.
+      case 'del':
+        for (let j = from; j < ops.length; j += 1) pushWrite(out, key, ops[j] as IndexOp);
+        return;
     }
   }
-  for (const field of increments.keys()) if (last.has(field)) return ops.slice(from).map(writeOf);
-  const variadic = new Map<string, string[]>();
+  if (increments !== null) {
+    for (const field of increments.keys()) {
+      if (last.has(field)) {
+        for (let j = from; j < ops.length; j += 1) pushWrite(out, key, ops[j] as IndexOp);
+        return;
+      }
+    }
+  }
+  // The survivors by command, each command's in calls of at most WRITE_CHUNK arguments.
+  const byOp = new Map<IndexOp['op'], IndexOp[]>();
   for (const o of last.values()) {
-    const args = argsOf(o);
-    let call = variadic.get(o.op);
-    if (call === undefined || call.length + args.length > WRITE_CHUNK) {
-      call = [o.op];
-      variadic.set(o.op, call);
-      writes.push(call);
-    }
-    call.push(...args);
+    const list = byOp.get(o.op);
+    if (list === undefined) byOp.set(o.op, [o]);
+    else list.push(o);
   }
-  for (const [field, by] of increments) writes.push(['hincrby', field, String(by)]);
-  return writes;
+  for (const [op, list] of byOp) {
+    const per = op === 'zadd' || op === 'hset' ? 2 : 1;
+    const perCall = Math.floor(WRITE_CHUNK / per);
+    for (let i = 0; i < list.length; i += perCall) {
+      const end = Math.min(list.length, i + perCall);
+      out.push(op, key, String((end - i) * per));
+      for (let j = i; j < end; j += 1) pushArgs(out, list[j] as IndexOp);
+    }
+  }
+  if (increments !== null) for (const [field, by] of increments) out.push('hincrby', key, '2', field, String(by));
 }
 
-function argsOf(o: IndexOp): string[] {
+/** One op as one write: op, key, argument count, arguments. */
+function pushWrite(out: string[], key: string, o: IndexOp): void {
+  switch (o.op) {
+    case 'zadd':
+    case 'hset':
+    case 'hincrby':
+      out.push(o.op, key, '2');
+      break;
+    case 'del':
+      out.push(o.op, key, '0');
+      return;
+    default:
+      out.push(o.op, key, '1');
+  }
+  pushArgs(out, o);
+}
+
+function pushArgs(out: string[], o: IndexOp): void {
   switch (o.op) {
     case 'zadd':
       // Redis would refuse it halfway through a script that has already written: refuse it before anything is sent.
       if (!Number.isFinite(o.score)) {
         throw new ProjectionError(`index op zadd on "${o.key}" has score ${o.score} (member "${o.member}"): a sorted-set score must be a finite number`);
       }
-      return [String(o.score), o.member];
+      out.push(String(o.score), o.member);
+      return;
     case 'zrem':
     case 'sadd':
     case 'srem':
-      return [o.member];
+      out.push(o.member);
+      return;
     case 'hset':
-      return [o.field, o.value];
+      out.push(o.field, o.value);
+      return;
     case 'hdel':
-      return [o.field];
+      out.push(o.field);
+      return;
     case 'hincrby':
-      return [o.field, String(o.by)];
+      out.push(o.field, String(o.by));
+      return;
     case 'rpush':
-      return [o.value];
+      out.push(o.value);
+      return;
     case 'del':
-      return [];
+      return;
   }
-}
-
-function writeOf(o: IndexOp): string[] {
-  return [o.op, ...argsOf(o)];
 }
 
 /** The apply script's arguments after root, target and expected generation (see APPLY in scripts.ts). */
@@ -317,11 +378,6 @@ function applyArgs(r: ApplyRequest): string[] {
       else list.push(o);
     }
   }
-  for (const [key, list] of byKey) {
-    for (const write of writesOf(list)) {
-      out.push(write[0] as string, key, String(write.length - 1));
-      for (let j = 1; j < write.length; j += 1) out.push(write[j] as string);
-    }
-  }
+  for (const [key, list] of byKey) pushWrites(out, key, list);
   return out;
 }
