@@ -143,16 +143,16 @@ export const calendarProjection: Projection<CalendarDoc> = {
     const entries = entriesAfter(doc, event, ce.time);
     return entries === doc.entries ? doc : { ...doc, entries };
   },
-  index(before, after, ce): IndexOp[] {
+  sync(before, after, subject): IndexOp[] {
     // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
     if (before === after) return [];
     return syncEntries(
-      ce.subject,
+      subject,
       before?.entries ?? {},
       after?.entries ?? {},
       { zset: () => BY_TIME, hash: ENTRIES },
       (e) => Date.parse(e.at),
-      (e) => ({ partnershipId: ce.subject, ...e }),
+      (e) => ({ partnershipId: subject, ...e }),
     );
   },
 };

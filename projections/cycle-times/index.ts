@@ -80,17 +80,22 @@ export const cycleTimesProjection: Projection<CycleTimesDoc> = {
         return doc;
     }
   },
-  index(before, after, ce): IndexOp[] {
-    // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
+  sync(before, after, subject): IndexOp[] {
+    // The sets mirror the doc's completed phases: an event that left the doc as it was writes nothing; a phase completed
+    // (or completed again, with another duration) is written, and one the doc no longer holds is removed.
     if (before === after) return [];
-    if (after === null) return [];
     const ops: IndexOp[] = [];
     for (const phase of PHASES) {
-      const done = after.completed[phase];
-      if (done === undefined || before?.completed[phase] !== undefined) continue;
+      const was = before === null ? undefined : before.completed[phase];
+      const now = after === null ? undefined : after.completed[phase];
+      const sameKind = before !== null && after !== null && before.kind === after.kind;
+      if (was !== undefined && before !== null && (now === undefined || !sameKind)) {
+        ops.push({ op: 'zrem', key: durationsKey(before.kind, phase), member: subject }, { op: 'zrem', key: slaKey(before.kind, phase), member: subject });
+      }
+      if (now === undefined || after === null || (sameKind && was !== undefined && was.ms === now.ms && was.withinSla === now.withinSla)) continue;
       ops.push(
-        { op: 'zadd', key: durationsKey(after.kind, phase), score: done.ms, member: ce.subject },
-        { op: 'zadd', key: slaKey(after.kind, phase), score: done.withinSla ? 1 : 0, member: ce.subject },
+        { op: 'zadd', key: durationsKey(after.kind, phase), score: now.ms, member: subject },
+        { op: 'zadd', key: slaKey(after.kind, phase), score: now.withinSla ? 1 : 0, member: subject },
       );
     }
     return ops;

@@ -25,17 +25,17 @@ export const inboxProjection: Projection<Work> = {
   name: INBOX,
   events: LIFECYCLE_EVENTS,
   fold: foldOpenWork,
-  index(before, after, ce): IndexOp[] {
+  sync(before, after, subject): IndexOp[] {
     // The entries follow the doc's steps: an event that left them as they were (folds keep the object) changes none.
     if (before === after || (before !== null && after !== null && before.steps === after.steps)) return [];
     const tasks = after?.tasks ?? {};
     return syncEntries(
-      ce.subject,
+      subject,
       before?.steps ?? {},
       after?.steps ?? {},
       { zset: (s) => inboxKey(s.addressee.id), hash: ITEMS },
       (s) => Date.parse(s.firedAt),
-      (s): InboxItem => ({ partnershipId: ce.subject, kind: s.step === 'reminder' ? 'reminder' : 'escalation', taskTitle: tasks[s.taskId]?.title ?? s.taskId, ...s }),
+      (s): InboxItem => ({ partnershipId: subject, kind: s.step === 'reminder' ? 'reminder' : 'escalation', taskTitle: tasks[s.taskId]?.title ?? s.taskId, ...s }),
     );
   },
 };

@@ -156,16 +156,16 @@ export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
         return doc;
     }
   },
-  index(before, after, ce): IndexOp[] {
+  sync(before, after, subject): IndexOp[] {
     // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
     if (before === after) return [];
     const ops: IndexOp[] = [];
     const had = hasScorecard(before);
     const has = hasScorecard(after);
-    if (had !== has) ops.push(has ? { op: 'sadd', key: WITH_SCORECARD, member: ce.subject } : { op: 'srem', key: WITH_SCORECARD, member: ce.subject });
+    if (had !== has) ops.push(has ? { op: 'sadd', key: WITH_SCORECARD, member: subject } : { op: 'srem', key: WITH_SCORECARD, member: subject });
     const was = before === null ? null : roiOf(before);
     const now = after === null ? null : roiOf(after);
-    if (was?.roi !== now?.roi) ops.push(now === null ? { op: 'zrem', key: BY_ROI, member: ce.subject } : { op: 'zadd', key: BY_ROI, score: now.roi, member: ce.subject });
+    if (was?.roi !== now?.roi) ops.push(now === null ? { op: 'zrem', key: BY_ROI, member: subject } : { op: 'zadd', key: BY_ROI, score: now.roi, member: subject });
     return ops;
   },
 };

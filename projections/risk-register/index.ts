@@ -87,16 +87,16 @@ export const riskRegisterProjection: Projection<RiskRegisterDoc> = {
         return doc;
     }
   },
-  index(before, after, ce): IndexOp[] {
+  sync(before, after, subject): IndexOp[] {
     // Every write below follows a difference between the docs: an event that left the doc as it was makes none.
     if (before === after) return [];
     const was = before?.risks ?? {};
     const now = after?.risks ?? {};
-    const render = (r: RegisterRisk) => ({ partnershipId: ce.subject, ...r });
+    const render = (r: RegisterRisk) => ({ partnershipId: subject, ...r });
     return [
-      ...syncEntries(ce.subject, was, now, { zset: () => BY_SEVERITY, hash: RISKS }, (r) => r.severity, render),
+      ...syncEntries(subject, was, now, { zset: () => BY_SEVERITY, hash: RISKS }, (r) => r.severity, render),
       // The same rows in the sorted set of their status; the hash writes are the ones above, so only the set's are kept.
-      ...syncEntries(ce.subject, was, now, { zset: (r) => statusKey(r.status), hash: RISKS }, (r) => r.severity, render).filter((op) => op.op === 'zadd' || op.op === 'zrem'),
+      ...syncEntries(subject, was, now, { zset: (r) => statusKey(r.status), hash: RISKS }, (r) => r.severity, render).filter((op) => op.op === 'zadd' || op.op === 'zrem'),
     ];
   },
 };

@@ -188,6 +188,9 @@ function foldSubject(model: CompiledProjection, subject: string, base: SubjectSt
     w.gap = gap;
   }
 
+  if (w.docChanged && projection.sync !== undefined && w.doc !== base.doc) {
+    for (const op of projection.sync(base.doc, w.doc, subject)) w.ops.push(op);
+  }
   const held = w.held ?? base.held;
   const gapChanged = !sameGap(base.gap, w.gap);
   if (w.seq === base.seq && !w.docChanged && w.hold === null && w.unhold === null && !gapChanged) return;

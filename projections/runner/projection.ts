@@ -25,6 +25,7 @@ export type IndexOp =
   | { op: 'srem'; key: string; member: string }
   | { op: 'hset'; key: string; field: string; value: string }
   | { op: 'hdel'; key: string; field: string }
+  /** A count: a field whose count comes to 0 is removed, so a count field is absent or non-zero. */
   | { op: 'hincrby'; key: string; field: string; by: number }
   | { op: 'rpush'; key: string; value: string }
   | { op: 'del'; key: string };
@@ -39,8 +40,19 @@ export interface Projection<Doc = unknown> {
   readonly events: readonly EventTypeSpec[];
   /** `(doc | null, event) → doc | null`; `null` deletes the doc. Must not mutate `doc`. */
   fold(doc: Doc | null, event: CloudEvent): Doc | null;
-  /** Index writes implied by one step of the fold; pure like `fold`. */
+  /**
+   * Index writes implied by one step of the fold; pure like `fold`. For writes that follow from the event itself (an
+   * append to an audit trail, a count of what happened); writes that follow the doc belong in `sync`.
+   */
   index?(before: Doc | null, after: Doc | null, event: CloudEvent): readonly IndexOp[];
+  /**
+   * Index writes that keep cross-subject indexes in step with the doc: called once per fold pass of a subject, with
+   * its doc before the pass and after it (only when they differ), however many events the pass applied; its writes go
+   * after those of `index`. Pure, and a function of the two docs alone, such that `sync(a, c)` leaves every key as
+   * `sync(a, b)` then `sync(b, c)` would: the runner folds as many events per pass as it has (a rebuild, a consumer
+   * that is behind), so this is what spares an index the churn of every step in between.
+   */
+  sync?(before: Doc | null, after: Doc | null, subject: string): readonly IndexOp[];
   /**
    * The version of what `fold` and `index` write (default 1). Bump it when a change makes the same events write other
    * keys or values: a generation built by an older version lacks them until rebuilt, and the projector says so.

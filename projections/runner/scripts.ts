@@ -121,7 +121,10 @@ end
 i = writesFrom
 while i <= n do
   local op, key, argc = ARGV[i], ixPrefix .. ARGV[i + 1], tonumber(ARGV[i + 2])
-  if argc == 0 then redis.call(op, key) else redis.call(op, key, unpack(ARGV, i + 3, i + 2 + argc)) end
+  if op == 'hincrby' then
+    -- A count that comes to 0 is removed: a count field is absent or non-zero, whatever the writes were batched into.
+    if redis.call('HINCRBY', key, ARGV[i + 3], ARGV[i + 4]) == 0 then redis.call('HDEL', key, ARGV[i + 3]) end
+  elseif argc == 0 then redis.call(op, key) else redis.call(op, key, unpack(ARGV, i + 3, i + 2 + argc)) end
   i = i + 3 + argc
 end
 flushTo('HSET', seqKey, seqSet)

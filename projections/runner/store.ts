@@ -268,8 +268,8 @@ function pushWrites(out: string[], key: string, ops: readonly IndexOp[]): void {
         (increments ??= new Map()).set(o.field, (increments.get(o.field) ?? 0) + o.by);
         break;
       case 'rpush':
-        // A list key that is also written as something else: Redis would refuse; keep every op so it still does.
       case 'del':
+        // An append to a key also written as something else: Redis would refuse; keep every op so it still does.
         for (let j = from; j < ops.length; j += 1) pushWrite(out, key, ops[j] as IndexOp);
         return;
     }

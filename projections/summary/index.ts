@@ -122,9 +122,9 @@ export const summaryProjection: Projection<SummaryDoc> = {
     if (work !== doc.work) countWork(next);
     return next;
   },
-  index(before, after, ce): IndexOp[] {
+  sync(before, after, subject): IndexOp[] {
     if (after === null || before?.stage === after.stage) return [];
-    return [{ op: 'hset', key: BY_STAGE, field: ce.subject, value: after.stage }];
+    return [{ op: 'hset', key: BY_STAGE, field: subject, value: after.stage }];
   },
 };
 

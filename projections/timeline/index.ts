@@ -61,10 +61,10 @@ export const timelineProjection: Projection<TimelineDoc> = {
     return { ...doc, events: doc.events + 1, lastAt: event.time, lastType: type };
   },
   index(_before, _after, event): IndexOp[] {
-    return [
-      { op: 'rpush', key: entriesKey(event.subject), value: JSON.stringify(timelineEntry(event)) },
-      { op: 'zadd', key: RECENT, score: Date.parse(event.time), member: event.subject },
-    ];
+    return [{ op: 'rpush', key: entriesKey(event.subject), value: JSON.stringify(timelineEntry(event)) }];
+  },
+  sync(_before, after, subject): IndexOp[] {
+    return after === null ? [] : [{ op: 'zadd', key: RECENT, score: Date.parse(after.lastAt), member: subject }];
   },
 };
 

@@ -51,27 +51,27 @@ const escalationsOf = (w: Work | null): Record<string, OpenStep> => Object.fromE
 export const workBoardProjection: Projection<Work> = {
   name: WORK_BOARD,
   events: LIFECYCLE_EVENTS,
-  // 2: tasks per owner and escalation counts (November 2026).
-  version: 2,
+  // 2: tasks per owner and escalation counts (November 2026). 3: a count that comes to 0 is removed, not kept as 0.
+  version: 3,
   fold: foldOpenWork,
-  index(before, after, ce): IndexOp[] {
+  sync(before, after, subject): IndexOp[] {
     // The entries follow the doc: an event that left it as it was changes none of them. Folds keep the tasks or the
     // steps object as it was when the event did not touch it, so each half is compared by identity first.
     if (before === after) return [];
     const ops: IndexOp[] = [];
     const tasksBefore = before?.tasks ?? {};
     const tasksAfter = after?.tasks ?? {};
-    if (tasksBefore !== tasksAfter) syncTasks(ce.subject, tasksBefore, tasksAfter, ops);
+    if (tasksBefore !== tasksAfter) syncTasks(subject, tasksBefore, tasksAfter, ops);
     if ((before?.steps ?? null) === (after?.steps ?? null)) return ops;
     const stepsBefore = escalationsOf(before);
     const stepsAfter = escalationsOf(after);
     for (const op of syncEntries(
-      ce.subject,
+      subject,
       stepsBefore,
       stepsAfter,
       { zset: () => ESCALATIONS_BY_FIRED, hash: ESCALATIONS },
       (s) => Date.parse(s.firedAt),
-      (s) => ({ partnershipId: ce.subject, ...s }),
+      (s) => ({ partnershipId: subject, ...s }),
     )) {
       ops.push(op);
     }

@@ -57,7 +57,9 @@ async function applyOneByOne(redis: Redis, ns: string, all: readonly SubjectChan
       else if (o.op === 'srem') await redis.srem(key, o.member);
       else if (o.op === 'hset') await redis.hset(key, o.field, o.value);
       else if (o.op === 'hdel') await redis.hdel(key, o.field);
-      else if (o.op === 'hincrby') await redis.hincrby(key, o.field, o.by);
+      else if (o.op === 'hincrby') {
+        if ((await redis.hincrby(key, o.field, o.by)) === 0) await redis.hdel(key, o.field);
+      }
       else if (o.op === 'rpush') await redis.rpush(key, o.value);
       else await redis.del(key);
     }

@@ -44,7 +44,7 @@ describe('read model versions (real Kafka and Redis)', () => {
   }
 
   test('a generation records the version that created it; one from before versions reads as 1', async () => {
-    expect(workBoardProjection.version).toBe(2);
+    expect(workBoardProjection.version).toBe(3);
     const made = await store.ensureCurrent('fresh-model', 3);
     expect(await store.builtBy('fresh-model', made)).toBe(3);
     // ensureCurrent of an existing generation leaves its record alone.
@@ -85,22 +85,22 @@ describe('read model versions (real Kafka and Redis)', () => {
     await projector.stop();
     const warning = lines.find((l) => l.startsWith(`read model "${WORK_BOARD}"`));
     expect(warning).toBe(
-      `read model "work-board" (generation ${old}) was built by version 1 of its fold and this projector is version 2: ` +
+      `read model "work-board" (generation ${old}) was built by version 1 of its fold and this projector is version 3: ` +
         'what the newer version adds is missing until you rebuild it (npm run projections -- rebuild --read-model work-board)',
     );
-    expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${old}\\tversion 1, code is 2: rebuild it\\tlag 0\\tgaps 0$`, 'm'));
+    expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${old}\\tversion 1, code is 3: rebuild it\\tlag 0\\tgaps 0$`, 'm'));
 
     const rebuilt = await rebuild({ kafka: clients.kafka, redis: clients.redis, projections: [workBoardProjection], topic: box.topic, keyPrefix: box.prefix, workers: 1, log: () => undefined });
     const current = rebuilt.models[0]?.generation as string;
     expect(current).not.toBe(old);
-    expect(await store.builtBy(WORK_BOARD, current)).toBe(2);
-    // What version 2 adds is there now: the owner's sorted set.
+    expect(await store.builtBy(WORK_BOARD, current)).toBe(3);
+    // What version 2 added is there now: the owner's sorted set.
     expect(await clients.redis.zrange(`${store.root(WORK_BOARD)}${current}:ix:tasks:by-due:owner:olga.owner`, '0', '-1')).toEqual(['p-v/a']);
 
     lines.length = 0;
     projector = await start();
     await projector.stop();
     expect(lines.filter((l) => l.startsWith('read model'))).toEqual([]);
-    expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${current}\\tversion 2\\tlag 0\\tgaps 0$`, 'm'));
+    expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${current}\\tversion 3\\tlag 0\\tgaps 0$`, 'm'));
   });
 });

@@ -12,7 +12,6 @@ describe('portfolio read model', () => {
     expect(model.snapshot().index).toMatchObject({
       'stage:launch': ['p-1'],
       'stage:rejected': ['p-2'],
-      'stage:screening': [],
       'kind:alliance': ['p-1', 'p-2'],
       'owner:olga.owner': ['p-1', 'p-2'],
       funnel: [['diligence', '1'], ['launched', '1'], ['screened', '2']],

@@ -15,7 +15,12 @@ function applyOp(value: Value, o: IndexOp): Value {
   else if (o.op === 'zrem' || o.op === 'srem') map.delete(o.member);
   else if (o.op === 'hset') map.set(o.field, o.value);
   else if (o.op === 'hdel') map.delete(o.field);
-  else map.set(o.field, String(Number(map.get(o.field) ?? '0') + o.by));
+  else {
+    // A count that comes to 0 is removed (see IndexOp).
+    const n = Number(map.get(o.field) ?? '0') + o.by;
+    if (n === 0) map.delete(o.field);
+    else map.set(o.field, String(n));
+  }
   return map.size === 0 ? null : map;
 }
 
@@ -32,6 +37,7 @@ function applyWrite(value: Value, [op, ...args]: string[]): Value {
     else if (op === 'sadd') map.set(a, '');
     else if (op === 'zrem' || op === 'srem' || op === 'hdel') map.delete(a);
     else if (op === 'hset') map.set(a, b);
+    else if (Number(map.get(a) ?? '0') + Number(b) === 0) map.delete(a);
     else map.set(a, String(Number(map.get(a) ?? '0') + Number(b)));
   }
   return map.size === 0 ? null : map;

@@ -4,15 +4,16 @@ import { READ_MODELS } from '../../../../projections';
 import { catalogOf, compileProjection, foldEvents, type DumpedKey, type GapRecord, type Projection, type SubjectState } from '../../../../projections/runner';
 import { sequenceToken } from '../../../../projections/runner/store';
 import type { FoldResult, SubjectChange } from '../../../../projections/runner/fold';
+import type { IndexOp } from '../../../../projections/runner/projection';
 
 /**
  * One read model generation in memory, written exactly as the Lua apply script writes Redis (sequence check first,
- * then doc, index ops, held events, gap record). Lets folds be tested given/when/then without Redis.
+ * then doc, index ops, held events, gap record; an emptied key is gone, as in Redis). Lets folds be tested given/when/then without Redis.
  */
 export class MemoryReadModel {
   readonly seq = new Map<string, number>();
   readonly docs = new Map<string, string>();
-  readonly index = new Map<string, string[] | Map<string, number> | Set<string> | Map<string, string>>();
+  readonly index: MemoryIndex = new Map();
   readonly held = new Map<string, Map<number, string>>();
   readonly gaps = new Map<string, GapRecord>();
   private readonly model;
@@ -91,12 +92,7 @@ export class MemoryReadModel {
   /** Everything the model holds except runner bookkeeping, in a canonical form to compare with toEqual. */
   snapshot(): Record<string, unknown> {
     const sorted = <V>(m: Map<string, V>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
-    const index = sorted(
-      new Map(
-        [...this.index].map(([k, v]) => [k, Array.isArray(v) ? v : v instanceof Set ? [...v].sort() : [...v].sort(([a], [b]) => (a < b ? -1 : 1))]),
-      ),
-    );
-    return { seq: sorted(this.seq), docs: sorted(this.docs), index };
+    return { seq: sorted(this.seq), docs: sorted(this.docs), index: snapshotIndex(this.index) };
   }
 
   private apply(changes: readonly SubjectChange[]): void {
@@ -109,39 +105,7 @@ export class MemoryReadModel {
       this.seq.set(c.subject, c.seq);
       if (c.doc === null) this.docs.delete(c.subject);
       else if (c.doc !== undefined) this.docs.set(c.subject, c.doc);
-      for (const op of c.ops) {
-        switch (op.op) {
-          case 'rpush':
-            this.listAt(op.key).push(op.value);
-            break;
-          case 'zadd':
-            this.mapAt<number>(op.key).set(op.member, op.score);
-            break;
-          case 'zrem':
-            this.mapAt<number>(op.key).delete(op.member);
-            break;
-          case 'sadd':
-            this.setAt(op.key).add(op.member);
-            break;
-          case 'srem':
-            this.setAt(op.key).delete(op.member);
-            break;
-          case 'hset':
-            this.mapAt<string>(op.key).set(op.field, op.value);
-            break;
-          case 'hdel':
-            this.mapAt<string>(op.key).delete(op.field);
-            break;
-          case 'hincrby': {
-            const m = this.mapAt<string>(op.key);
-            m.set(op.field, String(Number(m.get(op.field) ?? '0') + op.by));
-            break;
-          }
-          case 'del':
-            this.index.delete(op.key);
-            break;
-        }
-      }
+      applyIndexOps(this.index, c.ops);
       const held = this.held.get(c.subject) ?? new Map<number, string>();
       for (const [seq, json] of c.hold) held.set(seq, json);
       for (const seq of c.unhold) held.delete(seq);
@@ -151,24 +115,6 @@ export class MemoryReadModel {
       else if (c.gap !== undefined) this.gaps.set(c.subject, c.gap);
     }
   }
-
-  private listAt(key: string): string[] {
-    let v = this.index.get(key);
-    if (v === undefined) this.index.set(key, (v = []));
-    return v as string[];
-  }
-
-  private mapAt<V>(key: string): Map<string, V> {
-    let v = this.index.get(key);
-    if (v === undefined) this.index.set(key, (v = new Map<string, V>() as Map<string, string>));
-    return v as unknown as Map<string, V>;
-  }
-
-  private setAt(key: string): Set<string> {
-    let v = this.index.get(key);
-    if (v === undefined) this.index.set(key, (v = new Set<string>()));
-    return v as Set<string>;
-  }
 }
 
 /** A fresh model with `events` folded in, in batches of `batchSize` (default: one batch). */
@@ -176,4 +122,72 @@ export function replay(projection: Projection, events: readonly CloudEvent[], ba
   const model = new MemoryReadModel(projection);
   model.feedInBatches(events, batchSize);
   return model;
+}
+
+/** Index keys in memory: lists, sorted sets (member → score), sets and hashes, as plain values. */
+export type MemoryIndex = Map<string, string[] | Map<string, number> | Set<string> | Map<string, string>>;
+
+/** Applies index ops one by one as Redis would (a count that comes to 0 is removed; an emptied key is gone). */
+export function applyIndexOps(index: MemoryIndex, ops: readonly IndexOp[]): void {
+  const listAt = (key: string) => {
+    let v = index.get(key);
+    if (v === undefined) index.set(key, (v = []));
+    return v as string[];
+  };
+  const mapAt = <V>(key: string) => {
+    let v = index.get(key);
+    if (v === undefined) index.set(key, (v = new Map<string, V>() as Map<string, string>));
+    return v as unknown as Map<string, V>;
+  };
+  const setAt = (key: string) => {
+    let v = index.get(key);
+    if (v === undefined) index.set(key, (v = new Set<string>()));
+    return v as Set<string>;
+  };
+  for (const op of ops) {
+    switch (op.op) {
+      case 'rpush':
+        listAt(op.key).push(op.value);
+        break;
+      case 'zadd':
+        mapAt<number>(op.key).set(op.member, op.score);
+        break;
+      case 'zrem':
+        mapAt<number>(op.key).delete(op.member);
+        break;
+      case 'sadd':
+        setAt(op.key).add(op.member);
+        break;
+      case 'srem':
+        setAt(op.key).delete(op.member);
+        break;
+      case 'hset':
+        mapAt<string>(op.key).set(op.field, op.value);
+        break;
+      case 'hdel':
+        mapAt<string>(op.key).delete(op.field);
+        break;
+      case 'hincrby': {
+        const m = mapAt<string>(op.key);
+        const n = Number(m.get(op.field) ?? '0') + op.by;
+        if (n === 0) m.delete(op.field);
+        else m.set(op.field, String(n));
+        break;
+      }
+      case 'del':
+        index.delete(op.key);
+        break;
+    }
+    const value = index.get(op.key);
+    if (value !== undefined && (Array.isArray(value) ? value.length : value.size) === 0) index.delete(op.key);
+  }
+}
+
+/** Index keys in a canonical form to compare with toEqual (lists in order, members and fields sorted). */
+export function snapshotIndex(index: MemoryIndex): Record<string, unknown> {
+  return Object.fromEntries(
+    [...index]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => [k, Array.isArray(v) ? v : v instanceof Set ? [...v].sort() : [...v].sort(([a], [b]) => (a < b ? -1 : 1))]),
+  );
 }
