@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { cloudEventSchema, eventId, type CloudEvent } from '../../domain/cloudevent';
+import { checkCloudEvent, eventId, type CloudEvent } from '../../domain/cloudevent';
 import type { EventTypeSpec } from './projection';
 
 /** Why an event went to the dead-letter topic. */
@@ -53,7 +53,7 @@ export function createDecoder(catalog: ReadonlyMap<string, EventTypeSpec>, valid
     } catch (e) {
       return { ok: false, reason: 'not-json', detail: (e as Error).message };
     }
-    const envelope = cloudEventSchema.safeParse(json);
+    const envelope = checkCloudEvent(json);
     if (!envelope.success) return { ok: false, reason: 'not-cloudevent', detail: describeIssues(envelope.error) };
     const event = envelope.data;
     const identity = { subject: event.subject, sequence: event.sequence };
