@@ -1,7 +1,7 @@
 import type { KafkaMessage, Offsets } from 'kafkajs';
 import type { DeadLetterSink, Poison } from './dead-letter';
 import type { Decoded } from './decode';
-import { EMPTY_STATE, foldPasses, groupBySubject, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
+import { EMPTY_STATE, emptyResult, foldPasses, foldSubjectThrough, groupBySubject, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
 import { offsetField } from './keys';
 import type { RunnerMetrics } from './metrics';
 import type { CompiledProjection } from './projection';
@@ -132,22 +132,38 @@ interface ModelCache {
   mustLoad: Set<string>;
 }
 
-/** A model's share of a flush: its events grouped by subject, and those subjects. */
-interface Selection {
+/** A model's fold pass: the states it folds against (and, folding decoded events, their groups). */
+interface Pass {
   model: CompiledProjection;
-  groups: SubjectGroups;
-  subjects: string[];
-}
-
-interface Pass extends Selection {
   states: Map<string, SubjectState>;
   generation: string;
 }
 
-/** Batches decoded but not yet in Redis. */
+/** One fold of a flush: a pass and its result per model, and the poison its decoding found. */
+interface Folded {
+  passes: Pass[];
+  folds: FoldResult[];
+  poison: Poison[];
+}
+
+/** A flush decoded in log order. */
+interface DecodedFlush {
+  events: PositionedEvent[];
+  poison: Poison[];
+}
+
+/** A consumed message waiting for its flush, still as bytes. */
+interface Consumed {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  /** The message key: the partnership the producer keyed it by, and the subject its event should carry. */
+  key: string | null;
+}
+
+/** Batches added but not yet in Redis. */
 class Pending {
-  readonly events: PositionedEvent[] = [];
-  readonly poison: Poison[] = [];
+  readonly consumed: Consumed[] = [];
   readonly batches: BatchSummary[] = [];
   /** Per `topic:partition`: the first offset held and the next offset after the last one. */
   readonly partitions = new Map<string, { topic: string; partition: number; first: string; next: string }>();
@@ -202,19 +218,7 @@ export class BatchProcessor {
       this.rewound.delete(field);
     }
     const buffer = this.buffer;
-    for (const message of messages) {
-      const decoded = this.opts.decode(message.value);
-      if (decoded.ok) {
-        buffer.events.push({ event: decoded.event, stream: decoded.spec.stream, position: `${topic}:${partition}@${message.offset}` });
-      } else {
-        buffer.poison.push({ topic, partition, message, reason: decoded.reason, detail: decoded.detail });
-        this.opts.metrics.poison(decoded.reason);
-        const who = decoded.subject === undefined ? '' : ` (${decoded.subject}/${decoded.sequence})`;
-        this.opts.log(
-          `${this.opts.deadLetter ? 'dead-lettered' : 'skipped poison'} ${topic}[${partition}]@${message.offset}${who}: ${decoded.reason}: ${decoded.detail}`,
-        );
-      }
-    }
+    for (const message of messages) buffer.consumed.push({ topic, partition, message, key: message.key ? message.key.toString('utf8') : null });
     const next = (BigInt(last.offset) + 1n).toString();
     const known = buffer.partitions.get(field);
     if (known === undefined) buffer.partitions.set(field, { topic, partition, first: first.offset, next });
@@ -245,7 +249,7 @@ export class BatchProcessor {
     if (buffer.messages === 0) return { offsets: [], batches: [], events: 0 };
     const offsets: Array<[string, string]> = [...buffer.partitions].map(([field, p]) => [field, p.next]);
     try {
-      await Promise.all([this.opts.deadLetter?.send(buffer.poison), this.applyAll(buffer.events, offsets)]);
+      await this.applyAll(buffer.consumed, offsets);
     } catch (e) {
       // Whatever reached Redis is guarded by sequences: reading it all again from the first offset is harmless.
       const replayFrom = new Map<string, PartitionOffset>();
@@ -268,98 +272,191 @@ export class BatchProcessor {
     };
   }
 
-  private async applyAll(events: PositionedEvent[], offsets: Array<[string, string]>): Promise<void> {
-    // Most read models follow the same streams: select and group their events once per set of streams, not per model
-    // (and models sharing the groups are folded together, subject by subject).
-    const selections = new Map<string, { groups: SubjectGroups; subjects: string[] }>();
-    let pending = this.opts.models.map((model): Selection => {
-      const key = [...model.streams].sort().join('\n');
-      let selected = selections.get(key);
-      if (selected === undefined) {
-        const groups = groupBySubject(events.filter((e) => model.streams.has(e.stream)));
-        selected = { groups, subjects: [...groups.keys()] };
-        selections.set(key, selected);
-      }
-      return { model, ...selected };
-    });
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > MAX_ATTEMPTS) {
-        throw new Error(`read models ${pending.map((p) => p.model.name).join(', ')} kept conflicting with another writer after ${MAX_ATTEMPTS} attempts`);
-      }
-      const passes = await Promise.all(pending.map((p) => this.prepare(p)));
-      const folds = foldPasses(passes);
-      const results = await this.opts.store.apply(
-        passes.map((p, i) => ({
-          model: p.model.name,
-          target: this.opts.target(p.model.name),
-          expectGeneration: p.generation,
-          changes: (folds[i] as FoldResult).changes,
-          offsets,
-        })),
-      );
-      const retry: typeof pending = [];
-      results.forEach((result, i) => {
-        const pass = passes[i] as Pass;
-        const fold = folds[i] as FoldResult;
-        const cache = this.caches.get(pass.model.name) as ModelCache;
-        if (result.status === 'ok') {
-          if (cache.generation === result.generation) for (const [subject, state] of fold.states) this.remember(cache, subject, state);
-          this.record(pass.model.name, fold);
-          return;
+  /**
+   * Decodes, folds and writes what a flush covers; poison goes to the dead-letter topic meanwhile. Events are decoded
+   * a partnership at a time, grouped by message key, and folded through every read model at once, so a decoded event
+   * is garbage before the next partnership's are read (events decoded as they arrive would wait for the flush long
+   * enough for the collector to copy them to the old generation). The key is what the producer keys a partnership's
+   * events by; if a message has no key, or an event's subject is not its key, the flush decodes everything in log
+   * order first and groups by subject instead (`decodeAll`), and so do passes folded again after a conflict.
+   */
+  private async applyAll(consumed: readonly Consumed[], offsets: Array<[string, string]>): Promise<void> {
+    let pending: readonly CompiledProjection[] = this.opts.models;
+    let decoded: DecodedFlush | null = null;
+    // Settles with the dead-letter send's error, if any (a handler from the start: it may fail while Redis is written).
+    let sending: Promise<Error | undefined> = Promise.resolve(undefined);
+    try {
+      for (let attempt = 1; pending.length > 0; attempt += 1) {
+        if (attempt > MAX_ATTEMPTS) {
+          throw new Error(`read models ${pending.map((m) => m.name).join(', ')} kept conflicting with another writer after ${MAX_ATTEMPTS} attempts`);
         }
-        this.opts.metrics.model(pass.model.name).conflicts += 1;
-        if (result.status === 'conflict') {
-          for (const s of result.subjects) {
-            cache.states.delete(s);
-            cache.mustLoad.add(s);
+        let folded = attempt === 1 ? await this.foldByKey(pending, consumed) : null;
+        if (folded === null) {
+          decoded ??= this.decodeAll(consumed);
+          folded = await this.foldDecoded(pending, decoded);
+        }
+        if (attempt === 1) {
+          this.report(folded.poison);
+          if (this.opts.deadLetter !== undefined) sending = this.opts.deadLetter.send(folded.poison).then(
+              () => undefined,
+              (e: unknown) => (e instanceof Error ? e : new Error(`the dead-letter send failed: ${String(e)}`)),
+            );
+        }
+        const { passes, folds } = folded;
+        const results = await this.opts.store.apply(
+          passes.map((p, i) => ({
+            model: p.model.name,
+            target: this.opts.target(p.model.name),
+            expectGeneration: p.generation,
+            changes: (folds[i] as FoldResult).changes,
+            offsets,
+          })),
+        );
+        const retry: CompiledProjection[] = [];
+        results.forEach((result, i) => {
+          const pass = passes[i] as Pass;
+          const fold = folds[i] as FoldResult;
+          const cache = this.caches.get(pass.model.name) as ModelCache;
+          if (result.status === 'ok') {
+            if (cache.generation === result.generation) for (const [subject, state] of fold.states) this.remember(cache, subject, state);
+            this.record(pass.model.name, fold);
+            return;
           }
-        } else {
-          cache.generation = null;
-          cache.states.clear();
+          this.opts.metrics.model(pass.model.name).conflicts += 1;
+          if (result.status === 'conflict') {
+            for (const s of result.subjects) {
+              cache.states.delete(s);
+              cache.mustLoad.add(s);
+            }
+          } else {
+            cache.generation = null;
+            cache.states.clear();
+          }
+          retry.push(pass.model);
+        });
+        pending = retry;
+      }
+    } catch (e) {
+      // A failed write still waits for the dead-letter send it started.
+      await sending;
+      throw e;
+    }
+    // The flush is durable only once the dead-letter topic has its poison too.
+    const failed = await sending;
+    if (failed !== undefined) throw failed;
+  }
+
+  /**
+   * The first fold of a flush, a partnership at a time by message key (see `applyAll`); null if some message has no
+   * key or an event's subject is not its key, before anything is cached or written.
+   */
+  private async foldByKey(models: readonly CompiledProjection[], consumed: readonly Consumed[]): Promise<Folded | null> {
+    const byKey = new Map<string, Consumed[]>();
+    for (const c of consumed) {
+      if (c.key === null) return null;
+      const list = byKey.get(c.key);
+      if (list === undefined) byKey.set(c.key, [c]);
+      else list.push(c);
+    }
+    const subjects = [...byKey.keys()];
+    const passes = await Promise.all(models.map((model) => this.prepare(model, subjects)));
+    const folds = passes.map(emptyResult);
+    const poison: Poison[] = [];
+    for (const [key, list] of byKey) {
+      const events: PositionedEvent[] = [];
+      for (const c of list) {
+        const event = this.decodeOne(c, poison);
+        if (event === null) continue;
+        if (event.event.subject !== key) return null;
+        events.push(event);
+      }
+      if (events.length > 0) foldSubjectThrough(passes, key, events, folds);
+    }
+    return { passes, folds, poison };
+  }
+
+  /** Folds decoded events: most read models follow the same streams, so events are selected and grouped once per set of streams. */
+  private async foldDecoded(models: readonly CompiledProjection[], decoded: DecodedFlush): Promise<Folded> {
+    const selections = new Map<string, SubjectGroups>();
+    const passes = await Promise.all(
+      models.map(async (model) => {
+        const key = [...model.streams].sort().join('\n');
+        let groups = selections.get(key);
+        if (groups === undefined) {
+          groups = groupBySubject(decoded.events.filter((e) => model.streams.has(e.stream)));
+          selections.set(key, groups);
         }
-        retry.push(pass);
-      });
-      pending = retry;
+        return { ...(await this.prepare(model, [...groups.keys()])), groups };
+      }),
+    );
+    return { passes, folds: foldPasses(passes), poison: decoded.poison };
+  }
+
+  /** Every message decoded, in log order. */
+  private decodeAll(consumed: readonly Consumed[]): DecodedFlush {
+    const poison: Poison[] = [];
+    const events: PositionedEvent[] = [];
+    for (const c of consumed) {
+      const event = this.decodeOne(c, poison);
+      if (event !== null) events.push(event);
+    }
+    return { events, poison };
+  }
+
+  /** One message decoded, or null (and its poison noted). */
+  private decodeOne(c: Consumed, poison: Poison[]): PositionedEvent | null {
+    const decoded = this.opts.decode(c.message.value);
+    if (decoded.ok) return { event: decoded.event, stream: decoded.spec.stream, position: `${c.topic}:${c.partition}@${c.message.offset}` };
+    poison.push({ topic: c.topic, partition: c.partition, message: c.message, reason: decoded.reason, detail: decoded.detail, subject: decoded.subject, sequence: decoded.sequence });
+    return null;
+  }
+
+  /** Counts and logs a flush's poison (once, whichever fold decoded it). */
+  private report(poison: readonly Poison[]): void {
+    for (const p of poison) {
+      this.opts.metrics.poison(p.reason);
+      const who = p.subject === undefined ? '' : ` (${p.subject}/${p.sequence})`;
+      this.opts.log(`${this.opts.deadLetter ? 'dead-lettered' : 'skipped poison'} ${p.topic}[${p.partition}]@${p.message.offset}${who}: ${p.reason}: ${p.detail}`);
     }
   }
 
   /** The states a pass folds against: cached ones, the rest read in one script call. */
-  private async prepare(p: Selection): Promise<Pass> {
-    const cache = this.caches.get(p.model.name) as ModelCache;
-    const target = this.opts.target(p.model.name);
+  private async prepare(model: CompiledProjection, subjects: readonly string[]): Promise<Pass> {
+    const cache = this.caches.get(model.name) as ModelCache;
+    const target = this.opts.target(model.name);
     if (target.kind === 'generation' && cache.generation !== target.generation) {
       cache.generation = target.generation;
       cache.states.clear();
     }
-    let missing = cache.generation === null ? p.subjects : p.subjects.filter((s) => !cache.states.has(s));
+    let missing = cache.generation === null ? subjects : subjects.filter((s) => !cache.states.has(s));
     const states = new Map<string, SubjectState>();
     if (this.opts.freshTargets && cache.generation !== null) {
       for (const s of missing) if (!cache.mustLoad.has(s)) states.set(s, EMPTY_STATE);
       missing = missing.filter((s) => cache.mustLoad.has(s));
     }
     if (missing.length > 0 || cache.generation === null) {
-      let loaded = await this.opts.store.load(p.model.name, target, missing);
+      let loaded = await this.opts.store.load(model.name, target, missing);
       if (loaded.generation === '') {
-        await this.opts.store.ensureCurrent(p.model.name, p.model.version);
-        loaded = await this.opts.store.load(p.model.name, target, missing);
+        await this.opts.store.ensureCurrent(model.name, model.version);
+        loaded = await this.opts.store.load(model.name, target, missing);
       }
       if (cache.generation !== loaded.generation) {
         // A switch-over happened since the cache was filled: nothing cached belongs to this generation.
         cache.generation = loaded.generation;
         cache.states.clear();
-        missing = p.subjects;
-        if (missing.length > loaded.states.size) loaded = await this.opts.store.load(p.model.name, target, missing);
+        missing = subjects;
+        if (missing.length > loaded.states.size) loaded = await this.opts.store.load(model.name, target, missing);
       }
       for (const [s, state] of loaded.states) {
         states.set(s, state);
         cache.mustLoad.delete(s);
       }
     }
-    for (const s of p.subjects) {
+    for (const s of subjects) {
       const cached = cache.states.get(s);
       if (!states.has(s) && cached !== undefined) states.set(s, cached);
     }
-    return { ...p, states, generation: cache.generation };
+    return { model, states, generation: cache.generation };
   }
 
   private remember(cache: ModelCache, subject: string, state: SubjectState): void {

@@ -22,6 +22,9 @@ export interface Poison {
   message: KafkaMessage;
   reason: PoisonReason;
   detail: string;
+  /** Whose event it was, when the envelope could be read that far. */
+  subject?: string;
+  sequence?: number;
 }
 
 /** Where poison goes. */

@@ -109,7 +109,7 @@ export function foldEvents(model: CompiledProjection, states: ReadonlyMap<string
  * pass per model over a large buffer of events would read each event from memory again).
  */
 export function foldPasses(passes: readonly FoldPass[]): FoldResult[] {
-  const results = passes.map((): FoldResult => ({ changes: [], states: new Map(), applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [] }));
+  const results = passes.map(emptyResult);
   const byGroups = new Map<SubjectGroups, number[]>();
   passes.forEach((p, i) => {
     const same = byGroups.get(p.groups);
@@ -125,6 +125,24 @@ export function foldPasses(passes: readonly FoldPass[]): FoldResult[] {
     }
   }
   return results;
+}
+
+/** A fold result with nothing in it yet. */
+export function emptyResult(): FoldResult {
+  return { changes: [], states: new Map(), applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [] };
+}
+
+/**
+ * Folds one subject's events (in log order) through each model in turn, into the result of the same index: what
+ * `foldPasses` does for each subject, for a caller that has a subject's events only one subject at a time.
+ */
+export function foldSubjectThrough(
+  passes: ReadonlyArray<Pick<FoldPass, 'model' | 'states'>>,
+  subject: string,
+  events: readonly PositionedEvent[],
+  results: readonly FoldResult[],
+): void {
+  passes.forEach((pass, i) => foldSubject(pass.model, subject, pass.states.get(subject) ?? EMPTY_STATE, events, results[i] as FoldResult));
 }
 
 /** Groups events by subject (see `SubjectGroups`). */

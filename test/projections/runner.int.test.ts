@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { toCloudEvent } from '../../domain/cloudevent';
+import { toCloudEvent, type CloudEvent } from '../../domain/cloudevent';
 import { READ_MODELS } from '../../projections';
 import {
   DLQ_HEADERS,
@@ -124,6 +124,35 @@ describe('the projection runner against real Kafka and Redis', () => {
     const { keys } = await dumpReadModel(redis, TIMELINE, { prefix: box.prefix });
     expect(keys).toEqual(replay(timelineProjection, events).dump());
     expect(keys.find((k) => k.key === 'seq')?.value).toContain('["p-4","8~9"]');
+  });
+
+  test('events with no key, or keyed by another partnership, are folded exactly as the reference folds them', async () => {
+    // A flush decodes a partnership's events by message key; a message without one, or whose event names another
+    // subject, makes the flush decode in log order and group by subject instead. One partition keeps the log order;
+    // each part is consumed before the next is sent, so each is a flush of its own.
+    const box = await setUp('keys', 1);
+    const rounds = (from: number, n: number) => {
+      const histories = ['p-1', 'p-2', 'p-3'].map((s) => lifecycleHistory(s, n, from));
+      return Array.from({ length: n }, (_, i) => histories.map((h) => h[i] as CloudEvent)).flat();
+    };
+    const misKeyed = rounds(1, 12);
+    const unkeyed = rounds(13, 4);
+    const keyed = [...lifecycleHistory('p-1', 3, 17), ...lifecycleHistory('p-4', 4)];
+    const projector = await start(box);
+    const send = async (events: CloudEvent[], keyOf: (i: number, subject: string) => string | null, total: number) => {
+      await producer.send({ topic: box.topic, acks: -1, messages: events.map((e, i) => ({ key: keyOf(i, e.subject), value: JSON.stringify(e) })) });
+      await eventually(async () => (projector.metrics().consumed === total ? true : undefined), 30_000, `${total} events consumed`);
+    };
+    await send(misKeyed, (i, subject) => (i % 7 === 3 ? 'someone-else' : subject), misKeyed.length);
+    await send(unkeyed, (i, subject) => (i % 5 === 2 ? null : subject), misKeyed.length + unkeyed.length);
+    await send(keyed, (_i, subject) => subject, misKeyed.length + unkeyed.length + keyed.length);
+
+    const all = [...misKeyed, ...unkeyed, ...keyed];
+    for (const model of READ_MODELS.filter((m) => m.name !== 'probe')) {
+      const { keys } = await dumpReadModel(redis, model.name, { prefix: box.prefix });
+      expect({ model: model.name, keys }).toEqual({ model: model.name, keys: replay(model, all).dump() });
+    }
+    expect(projector.metrics().models[TIMELINE]).toMatchObject({ applied: all.length, duplicates: 0, gapsDetected: 0 });
   });
 
   test('every kind of index op, and a fold that deletes its doc, reach Redis exactly as the reference applies them', async () => {
