@@ -56,7 +56,7 @@ export function offsetsByTopic(offsets: readonly PartitionOffset[]): Offsets {
 }
 
 /**
- * Runs flushes in the background, one at a time, so the next batches are decoded while Redis takes the last flush: a
+ * Runs flushes in the background, one at a time, so the next batches are fetched while Redis takes the last flush: a
  * second flush due while one is in flight waits for it (which also bounds what is buffered).
  */
 export class OneBehind {
@@ -96,7 +96,7 @@ export class OneBehind {
   }
 }
 
-/** A batch a flush covered, without its messages (a buffer keeps no consumed bytes once they are decoded). */
+/** A batch a flush covered, without its messages. */
 export interface BatchSummary {
   topic: string;
   partition: number;
@@ -172,7 +172,8 @@ class Pending {
 }
 
 /**
- * Applies batches to Redis. Batches are decoded as they arrive (`add`) and written together (`flush`): per flush one
+ * Applies batches to Redis. Batches are kept as they arrive (`add`), then decoded, folded and written together
+ * (`flush`, see `applyAll`): per flush one
  * pipelined read (only for subjects not in the cache) and one pipelined write, each model's write one atomic script
  * guarded by the subjects' sequences. The more events of one partnership a flush carries, the cheaper each event (a
  * doc is serialised and written once per flush, not once per event), so a consumer that is behind buffers several
@@ -203,8 +204,8 @@ export class BatchProcessor {
   }
 
   /**
-   * Decodes a batch into the buffer; poison is set aside for the dead-letter topic. Writes nothing. Returns false (and
-   * ignores the batch) if it starts past where its partition must be read again after a failed flush.
+   * Adds a batch to the buffer, as it is (decoded at the flush). Writes nothing. Returns false (and ignores the batch)
+   * if it starts past where its partition must be read again after a failed flush.
    */
   add(batch: MessageBatch): boolean {
     const { topic, partition, messages } = batch;
