@@ -132,7 +132,7 @@ interface ModelCache {
   mustLoad: Set<string>;
 }
 
-/** A model's fold pass: the states it folds against (and, folding decoded events, their groups). */
+/** A model's fold pass: the generation and the states it folds against. */
 interface Pass {
   model: CompiledProjection;
   states: Map<string, SubjectState>;
