@@ -110,19 +110,15 @@ export function foldEvents(model: CompiledProjection, states: ReadonlyMap<string
  */
 export function foldPasses(passes: readonly FoldPass[]): FoldResult[] {
   const results = passes.map(emptyResult);
-  const byGroups = new Map<SubjectGroups, number[]>();
+  const byGroups = new Map<SubjectGroups, { passes: FoldPass[]; results: FoldResult[] }>();
   passes.forEach((p, i) => {
-    const same = byGroups.get(p.groups);
-    if (same === undefined) byGroups.set(p.groups, [i]);
-    else same.push(i);
+    let same = byGroups.get(p.groups);
+    if (same === undefined) byGroups.set(p.groups, (same = { passes: [], results: [] }));
+    same.passes.push(p);
+    same.results.push(results[i] as FoldResult);
   });
-  for (const [groups, indexes] of byGroups) {
-    for (const [subject, group] of groups) {
-      for (const i of indexes) {
-        const pass = passes[i] as FoldPass;
-        foldSubject(pass.model, subject, pass.states.get(subject) ?? EMPTY_STATE, group, results[i] as FoldResult);
-      }
-    }
+  for (const [groups, same] of byGroups) {
+    for (const [subject, group] of groups) foldSubjectThrough(same.passes, subject, group, same.results);
   }
   return results;
 }
