@@ -15,6 +15,7 @@ import { escapeGlob, unlinkMatching } from '../projections/runner/store';
 import { TIMELINE } from '../projections/timeline';
 import type { FromMember, MemberData } from './projector-member';
 import { syntheticEvent } from './sample-events';
+import { FOLDING_YOUNG_GENERATION_MB } from '../projections/runner/young-generation';
 
 /*
  * npm run bench:projections [-- --events 1000000 --subjects 10000 --partitions 6 --threads <rebuild threads> --keep]
@@ -134,7 +135,7 @@ async function projectorGroup(redis: Redis, admin: Admin, data: MemberData, memb
   const consumed = new Array<number>(members).fill(0);
   let failure: string | undefined;
   const threads = consumed.map((_, i) => {
-    const worker = startProjectWorker(path.join(__dirname, 'projector-member'), { workerData: { ...data }, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
+    const worker = startProjectWorker(path.join(__dirname, 'projector-member'), { workerData: { ...data }, resourceLimits: { maxYoungGenerationSizeMb: FOLDING_YOUNG_GENERATION_MB } });
     worker.on('message', (m: FromMember) => {
       if (m.t === 'consumed') consumed[i] = m.consumed;
       else if (m.t === 'failed') failure = m.message;

@@ -9,6 +9,7 @@ import { info, step, warn } from './progress';
 import { runStackProbe } from './probe';
 import { down, logDir, printStatus, status, up, type ServiceName } from './stack';
 import { ensureTopics } from './topics';
+import { FOLDING_NODE_FLAGS } from '../projections/runner/young-generation';
 
 const USAGE = `usage: node dist/infra/main.js <command>
   up       provision what is missing and start the local stack (Temporal, Kafka, Redis)
@@ -34,11 +35,6 @@ function startChild(name: string, script: string, nodeFlags: string[] = []): Chi
   return { name, process: child, exited };
 }
 
-/**
- * Folding allocates many short-lived objects; with V8's default young generation the projector spends about a fifth
- * of its time in GC. A larger one (measured with bench:projections) saves most of that.
- */
-const PROJECTOR_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 async function stopChildren(children: Child[]): Promise<void> {
   await Promise.all(
@@ -67,7 +63,7 @@ async function start(cfg: Config): Promise<void> {
   try {
     await step('creating Kafka topics', () => ensureTopics(createKafka(cfg), cfg));
     const firstToken = await bootstrapAdminToken(cfg);
-    children.push(startChild('worker', 'worker-main.js'), startChild('projector', 'projector-main.js', PROJECTOR_NODE_FLAGS), startChild('http', 'http-main.js'));
+    children.push(startChild('worker', 'worker-main.js'), startChild('projector', 'projector-main.js', [...FOLDING_NODE_FLAGS]), startChild('http', 'http-main.js'));
     const crashed = Promise.race(children.map((c) => c.exited.then((code) => ({ name: c.name, code }))));
     const probe = await Promise.race([
       step('end-to-end probe: workflow → activity → Kafka → projector → Redis', () => runStackProbe(cfg)),

@@ -14,6 +14,7 @@ import { RunnerMetrics } from './metrics';
 import { compileProjection, type Projection } from './projection';
 import type { FromReplayer, ReplayerData, ToReplayer } from './rebuild-worker';
 import { ReadModelStore } from './store';
+import { FOLDING_YOUNG_GENERATION_MB } from './young-generation';
 
 /** Options of a rebuild. */
 export interface RebuildOptions {
@@ -245,8 +246,6 @@ function defaultWorkers(): number {
   return Math.min(4, os.availableParallelism());
 }
 
-/** Young generation of a replaying thread: folding allocates many short-lived objects, and a small one GCs often. */
-const YOUNG_GENERATION_MB = 384;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** The replaying threads of one rebuild, and the hold on their writes around a switch-over. */
@@ -267,7 +266,7 @@ class Replayers {
       this.groups.push(own.groupId);
       const worker = startProjectWorker(path.join(__dirname, 'rebuild-worker'), {
         workerData: own as unknown as Record<string, unknown>,
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        resourceLimits: { maxYoungGenerationSizeMb: FOLDING_YOUNG_GENERATION_MB },
       });
       let markReady!: () => void;
       let markStopped!: () => void;
