@@ -1,11 +1,12 @@
 import type { KafkaMessage, Offsets } from 'kafkajs';
 import type { DeadLetterSink, Poison } from './dead-letter';
+import { ProjectionError } from './errors';
 import type { Decoded } from './decode';
 import { EMPTY_STATE, emptyResult, foldPasses, foldSubjectThrough, groupBySubject, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
 import { offsetField } from './keys';
 import type { RunnerMetrics } from './metrics';
 import type { CompiledProjection } from './projection';
-import type { ReadModelStore, Target } from './store';
+import type { ApplyRequest, ApplyResult, ReadModelStore, Target } from './store';
 
 /** The part of a kafkajs batch the processor needs. */
 export interface MessageBatch {
@@ -33,6 +34,12 @@ export interface BatchProcessorOptions {
    * without reading Redis. Safe even if wrong, since the write is guarded: a conflict makes the subject read next time.
    */
   freshTargets?: boolean;
+  /**
+   * The targets have no readers until a switch-over (a rebuild's generations): the first fold of a flush sends its
+   * writes as it goes, this many partnerships at a time, so what a flush has written does not wait in memory for the
+   * rest (see `foldByKey`). Absent: each model's writes go in one call per flush, so a reader sees a flush whole.
+   */
+  writeEvery?: number;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -146,6 +153,13 @@ interface Folded {
   poison: Poison[];
 }
 
+/** A first fold that wrote as it went: its poison, the models to fold again, and per model the partnerships already written. */
+interface WrittenAsFolded {
+  poison: Poison[];
+  retry: CompiledProjection[];
+  written: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 /** A flush decoded in log order. */
 interface DecodedFlush {
   events: PositionedEvent[];
@@ -171,6 +185,96 @@ class Pending {
   since = 0;
 }
 
+/** What a fold pass counted, between two sends of a `ChunkWriter`. */
+type Counts = Pick<FoldResult, 'applied' | 'duplicates' | 'held' | 'gapsOpened' | 'gapsClosed'>;
+
+/** One send of a `ChunkWriter`: the partnerships it covers, and per pass (in the writer's order) what it counted and how its write went. */
+interface Chunk {
+  subjects: readonly string[];
+  counts: Counts[];
+  /** Per pass: the outcome of its write, or undefined if it had nothing to write. */
+  results: Array<ApplyResult | undefined>;
+}
+
+/**
+ * Sends a fold's writes while it goes on (`writeEvery`): the changes each pass has made since the last send, for the
+ * partnerships added since, each model's in one call without offsets. Once sent, they are dropped from the fold's
+ * results, so they can be collected as soon as Redis has them.
+ */
+class ChunkWriter {
+  private subjects: string[] = [];
+  private readonly sent: Array<Promise<Chunk>> = [];
+  /** Per pass: what its fold had counted at the last send. */
+  private readonly marks: Counts[];
+
+  constructor(
+    private readonly store: ReadModelStore,
+    private readonly passes: readonly Pass[],
+    private readonly target: (model: string) => Target,
+  ) {
+    this.marks = passes.map(emptyResult);
+  }
+
+  /** Adds a partnership just folded; returns how many wait to be sent. */
+  add(subject: string): number {
+    this.subjects.push(subject);
+    return this.subjects.length;
+  }
+
+  /** Sends what the passes changed since the last send. */
+  send(folds: readonly FoldResult[]): void {
+    if (this.subjects.length === 0) return;
+    const subjects = this.subjects;
+    this.subjects = [];
+    const writing: number[] = [];
+    const requests: ApplyRequest[] = [];
+    const counts = this.passes.map((p, i) => {
+      const fold = folds[i] as FoldResult;
+      const mark = this.marks[i] as Counts;
+      const since: Counts = {
+        applied: fold.applied - mark.applied,
+        duplicates: fold.duplicates - mark.duplicates,
+        held: fold.held - mark.held,
+        gapsOpened: fold.gapsOpened.slice(mark.gapsOpened.length),
+        gapsClosed: fold.gapsClosed.slice(mark.gapsClosed.length),
+      };
+      this.marks[i] = { applied: fold.applied, duplicates: fold.duplicates, held: fold.held, gapsOpened: [...fold.gapsOpened], gapsClosed: [...fold.gapsClosed] };
+      if (fold.changes.length > 0) {
+        writing.push(i);
+        requests.push({ model: p.model.name, target: this.target(p.model.name), expectGeneration: p.generation, changes: fold.changes, offsets: [] });
+        fold.changes = [];
+      }
+      return since;
+    });
+    const written = requests.length === 0 ? Promise.resolve([]) : this.store.apply(requests);
+    const chunk = written.then((replies) => {
+      const results = new Array<ApplyResult | undefined>(this.passes.length).fill(undefined);
+      writing.forEach((passIndex, k) => (results[passIndex] = replies[k]));
+      return { subjects, counts, results };
+    });
+    // Awaited in `chunks`; until then a failure must not count as unhandled.
+    chunk.catch(() => undefined);
+    this.sent.push(chunk);
+  }
+
+  /** Every send, in order, once all have settled; throws the first failure. */
+  async chunks(): Promise<Chunk[]> {
+    const settled = await Promise.allSettled(this.sent);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<Chunk>).value);
+  }
+}
+
+/** Adds `more` to `total`. */
+function addCounts(total: Counts, more: Counts): void {
+  total.applied += more.applied;
+  total.duplicates += more.duplicates;
+  total.held += more.held;
+  total.gapsOpened.push(...more.gapsOpened);
+  total.gapsClosed.push(...more.gapsClosed);
+}
+
 /**
  * Applies batches to Redis. Batches are kept as they arrive (`add`), then decoded, folded and written together
  * (`flush`, see `applyAll`): per flush one
@@ -190,6 +294,9 @@ export class BatchProcessor {
 
   constructor(private readonly opts: BatchProcessorOptions) {
     this.cacheSize = opts.cacheSize ?? 50_000;
+    if (opts.writeEvery !== undefined && !(Number.isSafeInteger(opts.writeEvery) && opts.writeEvery > 0)) {
+      throw new ProjectionError(`writeEvery is ${opts.writeEvery}: it takes a whole number of partnerships from 1 (or leave it out to write each model's flush in one call)`);
+    }
     for (const m of opts.models) this.caches.set(m.name, { generation: null, states: new Map(), mustLoad: new Set() });
   }
 
@@ -284,25 +391,39 @@ export class BatchProcessor {
   private async applyAll(consumed: readonly Consumed[], offsets: Array<[string, string]>): Promise<void> {
     let pending: readonly CompiledProjection[] = this.opts.models;
     let decoded: DecodedFlush | null = null;
+    // Per model, the partnerships the first fold has already written (when it writes as it folds): not folded again.
+    let written: ReadonlyMap<string, ReadonlySet<string>> = new Map();
     // Settles with the dead-letter send's error, if any (a handler from the start: it may fail while Redis is written).
     let sending: Promise<Error | undefined> = Promise.resolve(undefined);
     try {
+      // The poison of a flush is reported and dead-lettered once, from the first fold that decoded all of it.
+      const deadLetter = (poison: readonly Poison[]) => {
+        this.report(poison);
+        if (this.opts.deadLetter !== undefined) sending = this.opts.deadLetter.send(poison).then(
+            () => undefined,
+            (e: unknown) => (e instanceof Error ? e : new Error(`the dead-letter send failed: ${String(e)}`)),
+          );
+      };
       for (let attempt = 1; pending.length > 0; attempt += 1) {
         if (attempt > MAX_ATTEMPTS) {
           throw new Error(`read models ${pending.map((m) => m.name).join(', ')} kept conflicting with another writer after ${MAX_ATTEMPTS} attempts`);
         }
-        let folded = attempt === 1 ? await this.foldByKey(pending, consumed) : null;
+        let folded: Folded | null = null;
+        if (attempt === 1) {
+          const first = await this.foldByKey(pending, consumed, offsets);
+          if (first !== null && 'retry' in first) {
+            deadLetter(first.poison);
+            pending = first.retry;
+            written = first.written;
+            continue;
+          }
+          folded = first;
+        }
         if (folded === null) {
           decoded ??= this.decodeAll(consumed);
-          folded = await this.foldDecoded(pending, decoded);
+          folded = await this.foldDecoded(pending, decoded, written);
         }
-        if (attempt === 1) {
-          this.report(folded.poison);
-          if (this.opts.deadLetter !== undefined) sending = this.opts.deadLetter.send(folded.poison).then(
-              () => undefined,
-              (e: unknown) => (e instanceof Error ? e : new Error(`the dead-letter send failed: ${String(e)}`)),
-            );
-        }
+        if (attempt === 1) deadLetter(folded.poison);
         const { passes, folds } = folded;
         const results = await this.opts.store.apply(
           passes.map((p, i) => ({
@@ -317,23 +438,8 @@ export class BatchProcessor {
         results.forEach((result, i) => {
           const pass = passes[i] as Pass;
           const fold = folds[i] as FoldResult;
-          const cache = this.caches.get(pass.model.name) as ModelCache;
-          if (result.status === 'ok') {
-            if (cache.generation === result.generation) for (const [subject, state] of fold.states) this.remember(cache, subject, state);
-            this.record(pass.model.name, fold);
-            return;
-          }
-          this.opts.metrics.model(pass.model.name).conflicts += 1;
-          if (result.status === 'conflict') {
-            for (const s of result.subjects) {
-              cache.states.delete(s);
-              cache.mustLoad.add(s);
-            }
-          } else {
-            cache.generation = null;
-            cache.states.clear();
-          }
-          retry.push(pass.model);
+          if (this.applied(pass.model, fold.states.keys(), fold.states, result)) this.record(pass.model.name, fold);
+          else retry.push(pass.model);
         });
         pending = retry;
       }
@@ -350,8 +456,19 @@ export class BatchProcessor {
   /**
    * The first fold of a flush, a partnership at a time by message key (see `applyAll`); null if some message has no
    * key or an event's subject is not its key, before anything is cached or written.
+   *
+   * With `writeEvery`, it writes as it goes instead: every `writeEvery` partnerships, each model's writes for them go
+   * in one call (atomic, and guarded by their sequences as any write), and a model's partition offsets follow once all
+   * its calls have gone through. It returns the poison, the models to fold again (a write was refused), and per model
+   * the partnerships written, which the next fold leaves out; what was written is counted in the metrics. A key that
+   * does not match its events stops it: what it has written stays (guarded, and cached), and it returns null, so the
+   * whole flush is folded again in log order, counting those events as duplicates.
    */
-  private async foldByKey(models: readonly CompiledProjection[], consumed: readonly Consumed[]): Promise<Folded | null> {
+  private async foldByKey(
+    models: readonly CompiledProjection[],
+    consumed: readonly Consumed[],
+    offsets: ReadonlyArray<readonly [string, string]>,
+  ): Promise<Folded | WrittenAsFolded | null> {
     const byKey = new Map<string, Consumed[]>();
     for (const c of consumed) {
       if (c.key === null) return null;
@@ -363,21 +480,99 @@ export class BatchProcessor {
     const passes = await Promise.all(models.map((model) => this.prepare(model, subjects)));
     const folds = passes.map(emptyResult);
     const poison: Poison[] = [];
+    const every = this.opts.writeEvery;
+    const writes = every === undefined ? null : new ChunkWriter(this.opts.store, passes, (m) => this.opts.target(m));
+    let mismatch = false;
     for (const [key, list] of byKey) {
       const events: PositionedEvent[] = [];
       for (const c of list) {
         const event = this.decodeOne(c, poison);
         if (event === null) continue;
-        if (event.event.subject !== key) return null;
+        if (event.event.subject !== key) {
+          mismatch = true;
+          break;
+        }
         events.push(event);
       }
+      if (mismatch) break;
       if (events.length > 0) foldSubjectThrough(passes, key, events, folds);
+      if (writes !== null && writes.add(key) >= (every as number)) writes.send(folds);
     }
-    return { passes, folds, poison };
+    if (writes === null) return mismatch ? null : { passes, folds, poison };
+    writes.send(folds);
+    // Every send is awaited before anything else (even after a mismatch), so the cache matches what Redis has.
+    const chunks = await writes.chunks();
+    const written = passes.map(() => new Set<string>());
+    const refused = new Set<string>();
+    // After a switch-over what went through is in a generation nobody reads: none of it counts, all is folded again.
+    const moved = new Set<string>();
+    const counted = passes.map(emptyResult);
+    for (const chunk of chunks) {
+      passes.forEach((pass, i) => {
+        const result = chunk.results[i] ?? { status: 'ok', generation: pass.generation };
+        if (!this.applied(pass.model, chunk.subjects, (folds[i] as FoldResult).states, result)) {
+          refused.add(pass.model.name);
+          if (result.status === 'moved') moved.add(pass.model.name);
+          return;
+        }
+        addCounts(counted[i] as FoldResult, chunk.counts[i] as Counts);
+        for (const subject of chunk.subjects) (written[i] as Set<string>).add(subject);
+      });
+    }
+    if (mismatch) return null;
+    const finished = passes.filter((p) => !refused.has(p.model.name));
+    const results = await this.opts.store.apply(
+      finished.map((p) => ({ model: p.model.name, target: this.opts.target(p.model.name), expectGeneration: p.generation, changes: [], offsets })),
+    );
+    const retry = new Set(refused);
+    results.forEach((result, k) => {
+      const pass = finished[k] as Pass;
+      if (!this.applied(pass.model, [], new Map(), result)) {
+        retry.add(pass.model.name);
+        if (result.status === 'moved') moved.add(pass.model.name);
+      }
+    });
+    const done = new Map<string, Set<string>>();
+    passes.forEach((pass, i) => {
+      if (moved.has(pass.model.name)) return;
+      // What went through is counted, even for a model folded again (its fold skips what went through).
+      this.record(pass.model.name, counted[i] as FoldResult);
+      done.set(pass.model.name, written[i] as Set<string>);
+    });
+    return { poison, retry: models.filter((m) => retry.has(m.name)), written: done };
+  }
+
+  /**
+   * Takes in the outcome of a model's write: if it went through, the cache keeps the new state of `subjects` (when it
+   * is the generation written); if not, the cache forgets what the write conflicted on (or everything, after a
+   * switch-over) and it returns false, to fold the model again.
+   */
+  private applied(model: CompiledProjection, subjects: Iterable<string>, states: ReadonlyMap<string, SubjectState>, result: ApplyResult): boolean {
+    const cache = this.caches.get(model.name) as ModelCache;
+    if (result.status === 'ok') {
+      if (cache.generation === result.generation) {
+        for (const subject of subjects) {
+          const state = states.get(subject);
+          if (state !== undefined) this.remember(cache, subject, state);
+        }
+      }
+      return true;
+    }
+    this.opts.metrics.model(model.name).conflicts += 1;
+    if (result.status === 'conflict') {
+      for (const s of result.subjects) {
+        cache.states.delete(s);
+        cache.mustLoad.add(s);
+      }
+    } else {
+      cache.generation = null;
+      cache.states.clear();
+    }
+    return false;
   }
 
   /** Folds decoded events: most read models follow the same streams, so events are selected and grouped once per set of streams. */
-  private async foldDecoded(models: readonly CompiledProjection[], decoded: DecodedFlush): Promise<Folded> {
+  private async foldDecoded(models: readonly CompiledProjection[], decoded: DecodedFlush, written: ReadonlyMap<string, ReadonlySet<string>>): Promise<Folded> {
     const selections = new Map<string, SubjectGroups>();
     const passes = await Promise.all(
       models.map(async (model) => {
@@ -387,6 +582,8 @@ export class BatchProcessor {
           groups = groupBySubject(decoded.events.filter((e) => model.streams.has(e.stream)));
           selections.set(key, groups);
         }
+        const done = written.get(model.name);
+        if (done !== undefined && done.size > 0) groups = new Map([...groups].filter(([subject]) => !done.has(subject)));
         return { ...(await this.prepare(model, [...groups.keys()])), groups };
       }),
     );

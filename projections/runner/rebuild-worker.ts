@@ -42,6 +42,8 @@ export interface ReplayerData {
   maxBytesPerPartition: number;
   cacheSize: number;
   flushEvents: number;
+  /** Partnerships per write while a flush folds. */
+  writeEvery: number;
   flushAfterMs: number;
 }
 
@@ -65,6 +67,8 @@ async function main(data: ReplayerData): Promise<void> {
     log: () => undefined,
     cacheSize: data.cacheSize,
     freshTargets: true,
+    // No reader sees a generation being built: a flush's writes go out as it folds, and die young.
+    writeEvery: data.writeEvery,
   });
   const consumer = kafka.consumer({
     groupId: data.groupId,

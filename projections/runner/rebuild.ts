@@ -35,6 +35,8 @@ export interface RebuildOptions {
   cacheSize?: number;
   /** Events decoded before they are written to Redis together (more events per partnership per write is cheaper). */
   flushEvents?: number;
+  /** Partnerships per write while a flush folds (default 250; see `BatchProcessorOptions.writeEvery`). */
+  writeEvery?: number;
   /** Threads replaying the log side by side, each folding its own partitions (default: one per core, up to 4). */
   workers?: number;
   /**
@@ -67,6 +69,12 @@ export interface RebuildResult {
 }
 
 const TICK_MS = 200;
+/**
+ * Partnerships per write while a flush folds: small enough that what a flush writes dies young, large enough that
+ * index writes to shared keys still merge. Measured on a kept topic (projections/README.md): a rebuild of 1,000,000
+ * events at 57,000–61,400 events/s with 250, 52,300–56,300 writing each model's flush in one call.
+ */
+const WRITE_EVERY = 250;
 /** A buffer this old is flushed even when no batch says so (the end of the log is near, or the log is quiet). */
 const FLUSH_AFTER_MS = 1000;
 
@@ -148,6 +156,7 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
         maxBytesPerPartition: opts.maxBytesPerPartition ?? 16 * 1024 * 1024,
         cacheSize: opts.cacheSize ?? 500_000,
         flushEvents: opts.flushEvents ?? 100_000,
+        writeEvery: opts.writeEvery ?? WRITE_EVERY,
         flushAfterMs: FLUSH_AFTER_MS,
       }),
       (flushed) => {

@@ -68,10 +68,11 @@ describe('rebuilding read models from the log', () => {
     const single = `${box.prefix}-single`;
     cleanups.push(() => dropKeys(redis, single));
 
-    // Three replaying threads (one partition each), and one thread replaying all three partitions.
+    // Three replaying threads (one partition each), and one thread replaying all three partitions, writing each
+    // partnership as soon as it is folded.
     const lines: string[] = [];
     const result = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: clean, workers: 3, log: (l) => lines.push(l) });
-    const alone = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: single, workers: 1, log: (l) => lines.push(l) });
+    const alone = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: single, workers: 1, writeEvery: 1, log: (l) => lines.push(l) });
 
     expect(lines).toContain('replaying with 3 threads');
     expect(lines).toContain('replaying with 1 thread');
