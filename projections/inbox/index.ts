@@ -1,8 +1,7 @@
 import { LIFECYCLE_EVENTS } from '../catalog';
-import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
-import type { ReadModelReader } from '../runner/reader';
-import { foldOpenWork, scored, syncEntries, type OpenStep, type Work } from '../summary';
+import { scoredPage, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
+import { foldOpenWork, syncEntries, type OpenStep, type Work } from '../summary';
 
 /** Name of the inbox read model. */
 export const INBOX = 'inbox';
@@ -40,11 +39,7 @@ export const inboxProjection: Projection<Work> = {
   },
 };
 
-/** A person's inbox, oldest first. */
-export async function readInbox(reader: ReadModelReader, personId: string): Promise<InboxItem[]> {
-  const first = await reader.read(INBOX, [{ command: 'ZRANGE', key: indexKey(inboxKey(personId)), args: [0, -1, 'WITHSCORES'] }]);
-  const ids = scored(first.replies[0]).map(([m]) => m);
-  if (ids.length === 0) return [];
-  const { replies } = await reader.read(INBOX, [{ command: 'HMGET', key: indexKey(ITEMS), args: ids }], first.generation ?? undefined);
-  return ((replies[0] ?? []) as Array<string | null>).flatMap((j) => (j === null ? [] : [JSON.parse(j) as InboxItem]));
+/** A page of a person's inbox, oldest first, and how many items it holds. */
+export function readInbox(reader: ReadModelReader, personId: string, page: PageRequest = {}): Promise<Page<InboxItem>> {
+  return scoredPage<InboxItem>(reader, INBOX, inboxKey(personId), ITEMS, '+inf', page);
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { REDIS_PREFIX } from '../../domain/names';
-import { modelRoot } from './keys';
+import { indexKey, modelRoot } from './keys';
 import { withScripts, type ScriptedRedis } from './scripts';
 
 /** Read-only commands a query may run against a read model. */
@@ -56,6 +56,26 @@ export interface PageRequest {
 }
 
 export const DEFAULT_PAGE_LIMIT = 100;
+
+/**
+ * One page of a read model's index sorted set `zset`, lowest score first up to `max` (a score, or `(score` to leave it
+ * out), with each member's entry (JSON) from the index hash `hash`; and how many members it holds up to `max`.
+ */
+export async function scoredPage<T>(reader: ReadModelReader, model: string, zset: string, hash: string, max: number | string, req: PageRequest): Promise<Page<T>> {
+  const offset = req.offset ?? 0;
+  const limit = req.limit ?? DEFAULT_PAGE_LIMIT;
+  const first = await reader.read(model, [
+    { command: 'ZRANGEBYSCORE', key: indexKey(zset), args: ['-inf', max, 'LIMIT', offset, limit] },
+    { command: 'ZCOUNT', key: indexKey(zset), args: ['-inf', max] },
+  ]);
+  const ids = ((first.replies[0] ?? []) as string[]).map(String);
+  const total = Number(first.replies[1] ?? 0);
+  if (ids.length === 0) return { total, offset, limit, items: [] };
+  // The same generation as the first read, so the page and its rows agree even across a rebuild's switch-over.
+  const { replies } = await reader.read(model, [{ command: 'HMGET', key: indexKey(hash), args: ids }], first.generation ?? undefined);
+  const items = ((replies[0] ?? []) as Array<string | null>).flatMap((j) => (j === null ? [] : [JSON.parse(j) as T]));
+  return { total, offset, limit, items };
+}
 
 /**
  * Reads read models for queries. All commands of one `read` run in one script that first resolves the `current`

@@ -1,7 +1,7 @@
 import { LIFECYCLE_EVENTS } from '../catalog';
 import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
-import { DEFAULT_PAGE_LIMIT, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
+import { scoredPage, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
 import { foldOpenWork, NO_WORK, openEscalations, syncEntries, type OpenStep, type OpenTask, type Work } from '../summary';
 
 /** Name of the work-board read model. */
@@ -109,21 +109,9 @@ function syncTasks(subject: string, before: Readonly<Record<string, OpenTask>>, 
   }
 }
 
-/** Reads one page of a sorted set, lowest score first up to `max`, with its entries from `hash`, and how many it holds up to `max`. */
-async function page<T>(reader: ReadModelReader, zset: string, hash: string, max: number | string, req: PageRequest): Promise<Page<T>> {
-  const offset = req.offset ?? 0;
-  const limit = req.limit ?? DEFAULT_PAGE_LIMIT;
-  const first = await reader.read(WORK_BOARD, [
-    { command: 'ZRANGEBYSCORE', key: indexKey(zset), args: ['-inf', max, 'LIMIT', offset, limit] },
-    { command: 'ZCOUNT', key: indexKey(zset), args: ['-inf', max] },
-  ]);
-  const ids = ((first.replies[0] ?? []) as string[]).map(String);
-  const total = Number(first.replies[1] ?? 0);
-  if (ids.length === 0) return { total, offset, limit, items: [] };
-  // The same generation as the first read, so the page and its rows agree even across a rebuild's switch-over.
-  const { replies } = await reader.read(WORK_BOARD, [{ command: 'HMGET', key: indexKey(hash), args: ids }], first.generation ?? undefined);
-  const items = ((replies[0] ?? []) as Array<string | null>).flatMap((j) => (j === null ? [] : [JSON.parse(j) as T]));
-  return { total, offset, limit, items };
+/** One page of a work-board sorted set (see `scoredPage`). */
+function page<T>(reader: ReadModelReader, zset: string, hash: string, max: number | string, req: PageRequest): Promise<Page<T>> {
+  return scoredPage<T>(reader, WORK_BOARD, zset, hash, max, req);
 }
 
 /** Open tasks by due date (soonest first), optionally only one owner's: one page, and how many there are. */

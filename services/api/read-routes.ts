@@ -152,12 +152,15 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/me/inbox',
     operationId: 'getInbox',
-    summary: 'Reminders and escalations addressed to the caller, oldest first',
+    summary: 'Reminders and escalations addressed to the caller, oldest first (one page, with the total)',
     tag: 'me',
     params: [],
-    query: z.object({ after }),
+    query: z.object({ ...paging, after }),
     models: [INBOX],
-    handle: async ({ principal, reader }) => ({ person: principal.name, items: await readInbox(reader, principal.name) }),
+    handle: async ({ principal, reader, query }) => ({
+      person: principal.name,
+      ...(await readInbox(reader, principal.name, { limit: query.limit as number, offset: query.offset as number })),
+    }),
   },
   {
     path: '/reports/portfolio',

@@ -656,13 +656,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'inbox',
-    synopsis: '',
-    summary: 'reminders and escalations addressed to you',
-    help: [READ_HELP],
-    options: {},
+    synopsis: '[--limit <n>] [--offset <n>]',
+    summary: 'reminders and escalations addressed to you, oldest first',
+    help: ['--limit <n>, --offset <n>   paging (default 100 from 0)', READ_HELP],
+    options: { limit: { type: 'string' }, offset: { type: 'string' } },
     args: [0, 0],
     after: true,
-    plan: (p) => ({ kind: 'api', request: { method: 'GET', path: `${API}/me/inbox`, query: { after: one(p, 'after') } }, render: render.inbox }),
+    plan: (p) => ({
+      kind: 'api',
+      request: { method: 'GET', path: `${API}/me/inbox`, query: { limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') } },
+      render: render.inbox,
+    }),
   },
   {
     name: 'reports portfolio',

@@ -175,8 +175,9 @@ export const partnershipState: Renderer = (body) => {
 
 export const inbox: Renderer = (body) => {
   const b = obj(body);
+  const page = paged(body);
   return `inbox of ${str(b.person) ?? '?'}\n${objectTable(
-    objs(b.items),
+    page.items,
     [
       ['kind', 'kind'],
       ['reference', (i) => `${str(i.partnershipId) ?? '?'}/${str(i.escalationId) ?? '?'}`],
@@ -186,7 +187,7 @@ export const inbox: Renderer = (body) => {
       ['task', 'taskTitle'],
     ],
     { empty: 'nothing in the inbox' },
-  )}`;
+  )}${page.items.length === 0 ? '' : footerOf(page)}`;
 };
 
 const counts = (o: unknown) => Object.entries(obj(o)).sort(([a], [b]) => a.localeCompare(b));

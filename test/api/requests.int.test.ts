@@ -136,6 +136,11 @@ describe('requests the API must refuse, and its contract', () => {
     expectProblem(await sys.call('GET', '/api/v1/reports/work?offset=-1'), 422, 'query.offset');
     expectProblem(await sys.call('GET', '/api/v1/reports/work?limit=1001'), 422, 'query.limit');
     expectProblem(await sys.call('GET', '/api/v1/reports/risks?limit=0'), 422, 'query.limit');
+    expectProblem(await sys.call('GET', '/api/v1/me/inbox?offset=-1'), 422, 'query.offset');
+    const inbox = await sys.call('GET', '/api/v1/me/inbox?limit=1&offset=3');
+    expect(inbox.status).toBe(200);
+    expect(inbox.body).toMatchObject({ offset: 3, limit: 1, items: [] });
+    expect(typeof inbox.body.total).toBe('number');
     expectProblem(await sys.call('GET', '/api/v1/partnerships?colour=red'), 400, 'query.colour');
     expect(await accepted(id)).toBe(before);
   });

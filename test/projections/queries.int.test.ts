@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CloudEvent } from '../../domain/cloudevent';
 import { createRedis } from '../../infra/clients';
+import { inboxProjection, readInbox } from '../../projections/inbox';
 import { kpiScorecardProjection, portfolioScorecards } from '../../projections/kpi-scorecard';
 import { riskRegisterProjection, risksPage } from '../../projections/risk-register';
 import { compileProjection, foldEvents, ReadModelReader, ReadModelStore, type Projection } from '../../projections/runner';
@@ -64,6 +65,7 @@ describe('paged report queries (real Redis)', () => {
         .add('EscalationStepFired', fired('b1', 'L1', { role: 'pmo_lead', id: 'pat.pmo' }, '2025-01-03T00:00:00.000Z')).events,
     ];
     await write(store, workBoardProjection, work);
+    await write(store, inboxProjection, work);
     const contract = { start: '2025-01-02T00:00:00.000Z', end: '2026-01-02T00:00:00.000Z', noticePeriod: 'P30D', autoRenew: false };
     const kpis = [
       { id: 'revenue-generated', name: 'Revenue', family: 'financial', target: 1000, unit: 'EUR', direction: 'higher_is_better' },
@@ -127,6 +129,18 @@ describe('paged report queries (real Redis)', () => {
     expect((await openEscalationsBoard(reader, now, { offset: 1 })).items.map((e) => e.escalationId)).toEqual(['a1:0:L2', 'b1:0:L1']);
     expect(board.byLevel).toEqual({ L1: 2, L2: 1 });
     expect(board.byAddressee).toEqual({ 'pat.pmo': 2, 'sam.sponsor': 1 });
+  });
+
+  test('inbox: a person’s reminders and escalations page oldest first, with the total', async () => {
+    const all = await readInbox(reader, 'pat.pmo');
+    expect(all).toMatchObject({ total: 2, offset: 0, limit: 100 });
+    expect(all.items.map((i) => `${i.partnershipId}/${i.escalationId} ${i.kind}`)).toEqual(['p-a/a1:0:L1 escalation', 'p-b/b1:0:L1 escalation']);
+    const pages = await Promise.all([0, 1].map((offset) => readInbox(reader, 'pat.pmo', { offset, limit: 1 })));
+    expect(pages.map((p) => [p.total, p.offset, p.limit])).toEqual([[2, 0, 1], [2, 1, 1]]);
+    expect(pages.flatMap((p) => p.items)).toEqual(all.items);
+    expect(await readInbox(reader, 'pat.pmo', { offset: 2, limit: 1 })).toEqual({ total: 2, offset: 2, limit: 1, items: [] });
+    expect((await readInbox(reader, 'olga.owner')).items.map((i) => `${i.partnershipId}/${i.escalationId} ${i.kind}`)).toEqual(['p-b/b1:0:reminder reminder']);
+    expect(await readInbox(reader, 'nobody')).toEqual({ total: 0, offset: 0, limit: 100, items: [] });
   });
 
   test('kpis: scorecards with an ROI first (best first), then those without one by id; partnerships with no scorecard are not listed', async () => {

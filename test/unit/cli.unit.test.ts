@@ -3,7 +3,7 @@ import { attributeValue, COMMANDS, kpiDefinition, type Plan } from '../../servic
 import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from '../../services/cli/errors';
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';
-import { commandResult, duration, kpisReport, partnershipList, partnershipRisks, partnershipState, scorecard, timeline, workReport } from '../../services/cli/render';
+import { commandResult, duration, inbox, kpisReport, partnershipList, partnershipRisks, partnershipState, scorecard, timeline, workReport } from '../../services/cli/render';
 import type { WorkReport } from '../../projections/work-board';
 import { runCli } from '../../services/cli/run';
 import { cellText, keyValues, table } from '../../services/cli/table';
@@ -77,7 +77,8 @@ describe('command line → request', () => {
     });
     expect(request(['partnerships', 'risks', 'acme-1', '--after', 'acme-1/9'])).toEqual({ method: 'GET', path: '/api/v1/partnerships/acme-1/risks', query: { after: 'acme-1/9' } });
     expect(request(['partnerships', 'kpis', 'acme-1']).path).toBe('/api/v1/partnerships/acme-1/kpis');
-    expect(request(['inbox']).path).toBe('/api/v1/me/inbox');
+    expect(request(['inbox'])).toEqual({ method: 'GET', path: '/api/v1/me/inbox', query: { limit: undefined, offset: undefined, after: undefined } });
+    expect(request(['inbox', '--limit', '20', '--offset', '40']).query).toMatchObject({ limit: '20', offset: '40' });
     for (const name of ['portfolio', 'cycle-times', 'work', 'calendar', 'kpis', 'risks']) expect(request(['reports', name]).path).toBe(`/api/v1/reports/${name}`);
     expect(request(['reports', 'risks', '--min-severity', '10', '--status', 'open']).query).toMatchObject({ minSeverity: '10', status: 'open' });
     expect(request(['reports', 'calendar', '--kind', 'review', '--to', '2027-06-01']).query).toMatchObject({ kind: 'review', to: '2027-06-01' });
@@ -356,6 +357,12 @@ describe('tables', () => {
     expect(kpiLines).toContain('1–2 of 3 (more with --offset)');
     // A list shown whole has no footer.
     expect(work.filter((l) => l.startsWith('1–1 of 1'))).toEqual([]);
+    const item = { partnershipId: 'acme-1', escalationId: 'dd.1:0:L1', kind: 'escalation', step: 'L1', firedAt: '2026-01-05T00:00:00.000Z', respondBy: null, taskTitle: 'Legal review' };
+    const inboxPage = inbox({ person: 'pat', total: 3, offset: 1, limit: 1, items: [item] }).split('\n').map((l) => l.trimEnd());
+    expect(inboxPage[0]).toBe('inbox of pat');
+    expect(inboxPage).toContain('2–2 of 3 (more with --offset)');
+    expect(inbox({ person: 'pat', total: 1, offset: 0, limit: 100, items: [item] })).not.toMatch(/ of 1/);
+    expect(inbox({ person: 'pat', total: 0, offset: 0, limit: 100, items: [] })).toContain('nothing in the inbox');
     const card = scorecard({
       partnershipId: 'acme-1',
       roi: { gain: 900, cost: 300, roi: 2 },
