@@ -224,6 +224,11 @@ function apiWrite(method: 'POST' | 'PATCH', path: string, b: JsonObject, done: s
 
 const READ_HELP = '--after <event id>     wait (boundedly) until the read model has applied this event (`<id>/<seq>`, as commands print it)';
 
+/** A list command's paging: the options, their help line, and the query of the API's paged lists (`?limit&offset`). */
+const PAGE_OPTIONS = { limit: { type: 'string' }, offset: { type: 'string' } } satisfies Options;
+const PAGE_HELP = '--limit <n>, --offset <n>   paging (default 100 from 0)';
+const pageQuery = (p: Parsed) => ({ limit: one(p, 'limit'), offset: one(p, 'offset') });
+
 /**
  * `partnerships <view> <id>`: a read of one partnership's `GET /partnerships/<id>/<view>`, with `--after` and whatever
  * string options `extra` adds (sent as query parameters of the same names).
@@ -326,14 +331,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       '--stage <stage>          screening | due_diligence | launch | optimization | renewal | exit | rejected | exited',
       `--kind <kind>            ${partnershipKindSchema.options.join(' | ')}`,
       '--owner <person>',
-      '--limit <n>, --offset <n>   paging (default 100 from 0)',
+      PAGE_HELP,
       READ_HELP,
     ],
-    options: { stage: { type: 'string' }, kind: { type: 'string' }, owner: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+    options: { stage: { type: 'string' }, kind: { type: 'string' }, owner: { type: 'string' }, ...PAGE_OPTIONS },
     args: [0, 0],
     after: true,
     plan(p) {
-      const query = { stage: one(p, 'stage'), kind: one(p, 'kind'), owner: one(p, 'owner'), limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') };
+      const query = { stage: one(p, 'stage'), kind: one(p, 'kind'), owner: one(p, 'owner'), ...pageQuery(p), after: one(p, 'after') };
       return { kind: 'api', request: { method: 'GET', path: `${API}/partnerships`, query }, render: render.partnershipList };
     },
   },
@@ -658,13 +663,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'inbox',
     synopsis: '[--limit <n>] [--offset <n>]',
     summary: 'reminders and escalations addressed to you, oldest first',
-    help: ['--limit <n>, --offset <n>   paging (default 100 from 0)', READ_HELP],
-    options: { limit: { type: 'string' }, offset: { type: 'string' } },
+    help: [PAGE_HELP, READ_HELP],
+    options: PAGE_OPTIONS,
     args: [0, 0],
     after: true,
     plan: (p) => ({
       kind: 'api',
-      request: { method: 'GET', path: `${API}/me/inbox`, query: { limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') } },
+      request: { method: 'GET', path: `${API}/me/inbox`, query: { ...pageQuery(p), after: one(p, 'after') } },
       render: render.inbox,
     }),
   },
@@ -693,12 +698,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     synopsis: '[--owner <person>] [--limit <n>] [--offset <n>]',
     summary: 'open tasks by due date, overdue items, open escalations (counted by level and addressee)',
     help: ['--owner <person>         only this person\'s tasks', '--limit <n>, --offset <n>   paging of each list (default 100 from 0)', READ_HELP],
-    options: { owner: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+    options: { owner: { type: 'string' }, ...PAGE_OPTIONS },
     args: [0, 0],
     after: true,
     plan: (p) => ({
       kind: 'api',
-      request: { method: 'GET', path: `${API}/reports/work`, query: { owner: one(p, 'owner'), limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') } },
+      request: { method: 'GET', path: `${API}/reports/work`, query: { owner: one(p, 'owner'), ...pageQuery(p), after: one(p, 'after') } },
       render: render.workReport,
     }),
   },
@@ -720,13 +725,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'reports kpis',
     synopsis: '[--limit <n>] [--offset <n>]',
     summary: 'KPI scorecards across the portfolio, ranked by ROI (then those without one yet)',
-    help: ['--limit <n>, --offset <n>   paging (default 100 from 0)', READ_HELP],
-    options: { limit: { type: 'string' }, offset: { type: 'string' } },
+    help: [PAGE_HELP, READ_HELP],
+    options: PAGE_OPTIONS,
     args: [0, 0],
     after: true,
     plan: (p) => ({
       kind: 'api',
-      request: { method: 'GET', path: `${API}/reports/kpis`, query: { limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') } },
+      request: { method: 'GET', path: `${API}/reports/kpis`, query: { ...pageQuery(p), after: one(p, 'after') } },
       render: render.kpisReport,
     }),
   },
@@ -734,13 +739,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'reports risks',
     synopsis: '[--min-severity <1-25>] [--status <status>] [--limit <n>] [--offset <n>]',
     summary: 'the risk register across the portfolio',
-    help: ['--min-severity <n>       likelihood × impact, 1–25', '--status <status>        open | mitigating | accepted | closed', '--limit <n>, --offset <n>   paging (default 100 from 0)', READ_HELP],
-    options: { 'min-severity': { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+    help: ['--min-severity <n>       likelihood × impact, 1–25', '--status <status>        open | mitigating | accepted | closed', PAGE_HELP, READ_HELP],
+    options: { 'min-severity': { type: 'string' }, status: { type: 'string' }, ...PAGE_OPTIONS },
     args: [0, 0],
     after: true,
     plan: (p) => ({
       kind: 'api',
-      request: { method: 'GET', path: `${API}/reports/risks`, query: { minSeverity: one(p, 'min-severity'), status: one(p, 'status'), limit: one(p, 'limit'), offset: one(p, 'offset'), after: one(p, 'after') } },
+      request: { method: 'GET', path: `${API}/reports/risks`, query: { minSeverity: one(p, 'min-severity'), status: one(p, 'status'), ...pageQuery(p), after: one(p, 'after') } },
       render: render.risksReport,
     }),
   },
