@@ -33,6 +33,8 @@ export interface HttpServiceOptions {
   redis?: Redis;
   /** Overrides `PARTNERFLOW_READ_WAIT_MS`. */
   readWaitMs?: number;
+  /** See `ApiDeps.checkResponses`. */
+  checkResponses?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function buildHttpService(cfg: Config, opts: HttpServiceOptions = {
     idempotency: new IdempotencyStore(redis, undefined, prefix),
     bodyLimit: cfg.http.bodyLimit,
     readWaitMs: opts.readWaitMs ?? cfg.http.readWaitMs,
+    checkResponses: opts.checkResponses ?? false,
     readiness: async () => {
       const [temporal, kafka, redisHealth] = await Promise.all([checkTemporal(cfg), checkKafka(cfg), checkRedis(cfg)]);
       return { ready: temporal.ok && kafka.ok && redisHealth.ok, temporal, kafka, redis: redisHealth };

@@ -33,6 +33,11 @@ export interface ApiDeps {
   readiness?: () => Promise<{ ready: boolean; [k: string]: unknown }>;
   /** Extra Prometheus lines for `/metrics` (e.g. the projector's). */
   extraMetrics?: () => Promise<string[]>;
+  /**
+   * Check every read's answer against its route's documented schema (`ReadRoute.response`) and answer 500 if it does
+   * not match: on in the tests, so the OpenAPI document cannot drift from what the API serves; off by default.
+   */
+  checkResponses?: boolean;
   /** Where 5xx details go; they are bugs and must be seen. Default: stderr. */
   logError?: (message: string, err: unknown) => void;
 }
@@ -284,7 +289,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         if (!caughtUp) metrics.readWaitTimeouts += 1;
         reply.header('partnerflow-caught-up', String(caughtUp));
       }
-      return route.handle({ params, query, principal: request.principal as Principal, reader: deps.reader, lifecycle: deps.lifecycle, now: new Date() });
+      const body = await route.handle({ params, query, principal: request.principal as Principal, reader: deps.reader, lifecycle: deps.lifecycle, now: new Date() });
+      if (deps.checkResponses === true) {
+        const checked = route.response.safeParse(body);
+        if (!checked.success) {
+          const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+          throw new Error(`the answer of ${route.operationId} does not match its documented response schema: ${issues}`);
+        }
+      }
+      return body;
     });
   for (const route of READ_ROUTES) read(route);
 

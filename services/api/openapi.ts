@@ -10,6 +10,13 @@ type Json = Record<string, unknown>;
 
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
+
+/** JSON Schema of what a route answers with. */
+function outputJsonSchema(schema: z.ZodType): Json {
+  const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Json;
+  delete out.$schema;
+  return out;
+}
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemRef } } });
 
 function pathParameters(params: readonly PathParam[]): Json[] {
@@ -77,7 +84,7 @@ export function openApiDocument(): Json {
       responses: {
         '200': {
           description: 'The read model. With ?after=, the header Partnerflow-Caught-Up says whether it had applied that event within the wait.',
-          content: { 'application/json': { schema: { type: 'object' } } },
+          content: { 'application/json': { schema: outputJsonSchema(route.response) } },
         },
         '400': problem('Malformed query.'),
         '401': problem('No bearer token, or an unknown or revoked one.'),

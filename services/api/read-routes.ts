@@ -15,6 +15,7 @@ import { openEscalationsBoard, openTasks, overdueTasks, WORK_BOARD, type WorkRep
 import type { LifecycleClient } from '../lifecycle-client';
 import type { PathParam } from './command-routes';
 import { Problem } from './problem';
+import * as R from './read-responses';
 import type { Principal } from './tokens';
 
 /** What a read handler gets. */
@@ -40,6 +41,8 @@ export interface ReadRoute {
   params: readonly PathParam[];
   query: z.ZodObject;
   models: readonly string[];
+  /** What it answers with (200): documented in OpenAPI, and checked when `ApiDeps.checkResponses` is on. */
+  response: z.ZodType;
   handle(ctx: ReadContext): Promise<unknown>;
 }
 
@@ -82,6 +85,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       after,
     }),
     models: [PORTFOLIO, SUMMARY],
+    response: R.partnershipListResponse,
     async handle({ query, reader }) {
       const q = query as { stage?: SummaryStage; kind?: string; owner?: string; limit: number; offset: number };
       const portfolio = await readPortfolio(reader);
@@ -106,6 +110,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [id],
     query: z.object({ after }),
     models: [SUMMARY],
+    response: R.summaryResponse,
     handle: ({ params, reader }) => notFound(readSummary(reader, params.id as string), `partnership ${params.id}`),
   },
   {
@@ -116,6 +121,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [id],
     query: z.object({}),
     models: [],
+    response: R.stateResponse,
     handle: ({ params, lifecycle }) => lifecycle.state(params.id as string),
   },
   {
@@ -126,6 +132,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [id],
     query: z.object({ from: z.coerce.number().int().min(1).default(1), limit: limit(5000, 1000), after }),
     models: [TIMELINE],
+    response: R.timelineResponse,
     handle: ({ params, query, reader }) =>
       notFound(readTimeline(reader, params.id as string, { fromSequence: query.from as number, limit: query.limit as number }), `partnership ${params.id}`),
   },
@@ -137,6 +144,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [id],
     query: z.object({ after }),
     models: [RISK_REGISTER],
+    response: R.partnershipRisksResponse,
     handle: ({ params, reader }) => risksOf(reader, params.id as string),
   },
   {
@@ -147,6 +155,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [id],
     query: z.object({ after }),
     models: [KPI_SCORECARD],
+    response: R.scorecardResponse,
     handle: ({ params, reader }) => notFound(readScorecard(reader, params.id as string), `the scorecard of ${params.id}`),
   },
   {
@@ -157,6 +166,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [],
     query: z.object({ ...paging, after }),
     models: [INBOX],
+    response: R.inboxResponse,
     handle: async ({ principal, reader, query }) => ({
       person: principal.name,
       ...(await readInbox(reader, principal.name, { limit: query.limit as number, offset: query.offset as number })),
@@ -170,6 +180,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [],
     query: z.object({ after }),
     models: [PORTFOLIO],
+    response: R.portfolioReportResponse,
     handle: async ({ reader }) => {
       const [portfolio, funnel] = await Promise.all([readPortfolio(reader), readFunnel(reader)]);
       const count = (m: Record<string, string[]>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.length]));
@@ -184,6 +195,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [],
     query: z.object({ after }),
     models: [CYCLE_TIMES],
+    response: R.cycleTimesResponse,
     handle: ({ reader }) => readCycleTimes(reader),
   },
   {
@@ -196,6 +208,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [],
     query: z.object({ owner: z.string().min(1).optional(), ...paging, after }),
     models: [WORK_BOARD],
+    response: R.workReportResponse,
     handle: async ({ reader, query, now }) => {
       const owner = query.owner as string | undefined;
       const page = { limit: query.limit as number, offset: query.offset as number };
@@ -217,6 +230,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       after,
     }),
     models: [CALENDAR],
+    response: R.calendarResponse,
     handle: async ({ reader, query, now }) => {
       const from = query.from === undefined ? now : new Date(query.from as string);
       const to = query.to === undefined ? new Date(from.getTime() + 90 * 86_400_000) : new Date(query.to as string);
@@ -235,6 +249,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     params: [],
     query: z.object({ ...paging, after }),
     models: [KPI_SCORECARD],
+    response: R.kpisReportResponse,
     handle: ({ reader, query }) => portfolioScorecards(reader, { limit: query.limit as number, offset: query.offset as number }),
   },
   {
@@ -251,6 +266,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       after,
     }),
     models: [RISK_REGISTER],
+    response: R.risksReportResponse,
     handle: async ({ reader, query }) => {
       const status = query.status as z.infer<typeof riskStatusSchema> | undefined;
       const min = query.minSeverity as number | undefined;

@@ -271,6 +271,17 @@ describe('requests the API must refuse, and its contract', () => {
     const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const routes = [...COMMAND_ROUTES.map((r) => `${r.method} /api/v1${r.path}`), ...READ_ROUTES.map((r) => `GET /api/v1${r.path}`)];
     expect(documented.sort()).toEqual(routes.sort());
+    // Every read documents what it answers with, down to its fields (the tests' API checks each answer against it).
+    const paths = doc.body.paths as Record<string, { get?: { responses: Record<string, { content: Record<string, { schema: Record<string, unknown> }> }> } }>;
+    for (const route of READ_ROUTES) {
+      const schema = paths[`/api/v1${route.path}`]?.get?.responses['200']?.content['application/json']?.schema ?? {};
+      const described = JSON.stringify(schema);
+      expect([route.operationId, described.includes('"properties"') || described.includes('"items"') || described.includes('"additionalProperties"')]).toEqual([route.operationId, true]);
+    }
+    expect(paths['/api/v1/partnerships/{id}']?.get?.responses['200']?.content['application/json']?.schema).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['partnershipId', 'stage', 'nextDeadline', 'openTasks', 'openEscalations']),
+    });
     const docs = await sys.call('GET', '/docs', { as: null });
     expect(docs.status).toBe(200);
     expect(docs.body).toMatch(/SwaggerUIBundle/);

@@ -3,10 +3,11 @@ import type { CloudEvent } from '../../domain/cloudevent';
 import { createRedis } from '../../infra/clients';
 import { inboxProjection, readInbox } from '../../projections/inbox';
 import { kpiScorecardProjection, portfolioScorecards } from '../../projections/kpi-scorecard';
-import { riskRegisterProjection, risksPage } from '../../projections/risk-register';
+import { riskCountsByStatus, riskRegisterProjection, risksPage } from '../../projections/risk-register';
 import { compileProjection, foldEvents, ReadModelReader, ReadModelStore, type Projection } from '../../projections/runner';
 import { openEscalationsBoard, openTasks, overdueTasks, workBoardProjection } from '../../projections/work-board';
 import { testConfig } from '../support/stack';
+import { inboxResponse, kpisReportResponse, risksReportResponse, workReportResponse } from '../../services/api/read-responses';
 import { fired, story, task } from '../unit/projections/support/story';
 import { dropKeys, sandbox } from './support/harness';
 
@@ -16,7 +17,19 @@ import { dropKeys, sandbox } from './support/harness';
  */
 
 const risk = (id: string, likelihood: number, impact: number) => ({
-  risk: { id, title: `Risk ${id}`, category: 'financial', likelihood, impact, owner: 'olga.owner', mitigation: [], status: 'open', source: { kind: 'manual' } },
+  risk: {
+    id,
+    title: `Risk ${id}`,
+    category: 'financial',
+    likelihood,
+    impact,
+    owner: 'olga.owner',
+    mitigation: [],
+    status: 'open',
+    source: { kind: 'manual' },
+    raisedAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+  },
 });
 
 async function write(store: ReadModelStore, projection: Projection, events: readonly CloudEvent[]): Promise<void> {
@@ -141,6 +154,15 @@ describe('paged report queries (real Redis)', () => {
     expect(await readInbox(reader, 'pat.pmo', { offset: 2, limit: 1 })).toEqual({ total: 2, offset: 2, limit: 1, items: [] });
     expect((await readInbox(reader, 'olga.owner')).items.map((i) => `${i.partnershipId}/${i.escalationId} ${i.kind}`)).toEqual(['p-b/b1:0:reminder reminder']);
     expect(await readInbox(reader, 'nobody')).toEqual({ total: 0, offset: 0, limit: 100, items: [] });
+  });
+
+  test('what the queries return is what the API documents (its response schemas), items included', async () => {
+    const now = new Date('2025-01-07T00:00:00.000Z');
+    const [tasks, overdue, escalations] = await Promise.all([openTasks(reader), overdueTasks(reader, now), openEscalationsBoard(reader, now)]);
+    expect(workReportResponse.parse({ at: now.toISOString(), openTasks: tasks, overdue, escalations }).escalations.items).toHaveLength(3);
+    expect(inboxResponse.parse({ person: 'pat.pmo', ...(await readInbox(reader, 'pat.pmo')) }).items).toHaveLength(2);
+    expect(risksReportResponse.parse({ countsByStatus: await riskCountsByStatus(reader), risks: await risksPage(reader) }).risks.items).toHaveLength(6);
+    expect(kpisReportResponse.parse(await portfolioScorecards(reader)).items).toHaveLength(3);
   });
 
   test('kpis: scorecards with an ROI first (best first), then those without one by id; partnerships with no scorecard are not listed', async () => {
