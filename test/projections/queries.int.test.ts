@@ -8,7 +8,7 @@ import { compileProjection, foldEvents, ReadModelReader, ReadModelStore, type Pr
 import { openEscalationsBoard, openTasks, overdueTasks, workBoardProjection } from '../../projections/work-board';
 import { testConfig } from '../support/stack';
 import { inboxResponse, kpisReportResponse, risksReportResponse, workReportResponse } from '../../services/api/read-responses';
-import { fired, story, task } from '../unit/projections/support/story';
+import { fired, risk as riskData, story, task } from '../unit/projections/support/story';
 import { dropKeys, sandbox } from './support/harness';
 
 /*
@@ -16,21 +16,7 @@ import { dropKeys, sandbox } from './support/harness';
  * then read page by page. Paging must cut the same ranking the whole list has, and count what it cut from.
  */
 
-const risk = (id: string, likelihood: number, impact: number) => ({
-  risk: {
-    id,
-    title: `Risk ${id}`,
-    category: 'financial',
-    likelihood,
-    impact,
-    owner: 'olga.owner',
-    mitigation: [],
-    status: 'open',
-    source: { kind: 'manual' },
-    raisedAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-  },
-});
+const risk = (id: string, likelihood: number, impact: number) => ({ risk: riskData(id, likelihood, impact, { category: 'financial' }) });
 
 async function write(store: ReadModelStore, projection: Projection, events: readonly CloudEvent[]): Promise<void> {
   const model = compileProjection(projection);

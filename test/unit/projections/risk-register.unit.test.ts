@@ -1,21 +1,6 @@
 import { riskRegisterProjection, type RiskRegisterDoc } from '../../../projections/risk-register';
 import { replay } from './support/memory-model';
-import { story } from './support/story';
-
-const risk = (id: string, likelihood: number, impact: number, more: Record<string, unknown> = {}) => ({
-  id,
-  title: `Risk ${id}`,
-  category: 'operational',
-  likelihood,
-  impact,
-  owner: 'olga.owner',
-  mitigation: [],
-  status: 'open',
-  source: { kind: 'manual' },
-  raisedAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  ...more,
-});
+import { risk, story } from './support/story';
 
 const p1 = () =>
   story('p-1')

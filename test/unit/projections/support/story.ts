@@ -32,3 +32,19 @@ export const fired = (taskId: string, step: string, addressee: { role: string; i
   addressee,
   reason: 'overdue',
 });
+
+/** A risk as `RiskAdded` and `FindingRecorded` carry it (severity = likelihood × impact), manual and open unless `more` says otherwise. */
+export const risk = (id: string, likelihood: number, impact: number, more: Record<string, unknown> = {}) => ({
+  id,
+  title: `Risk ${id}`,
+  category: 'operational',
+  likelihood,
+  impact,
+  owner: 'olga.owner',
+  mitigation: [],
+  status: 'open',
+  source: { kind: 'manual' },
+  raisedAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+  ...more,
+});
