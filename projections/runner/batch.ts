@@ -204,16 +204,12 @@ interface Chunk {
 class ChunkWriter {
   private subjects: string[] = [];
   private readonly sent: Array<Promise<Chunk>> = [];
-  /** Per pass: what its fold had counted at the last send. */
-  private readonly marks: Counts[];
 
   constructor(
     private readonly store: ReadModelStore,
     private readonly passes: readonly Pass[],
     private readonly target: (model: string) => Target,
-  ) {
-    this.marks = passes.map(emptyResult);
-  }
+  ) {}
 
   /** Adds a partnership just folded; returns how many wait to be sent. */
   add(subject: string): number {
@@ -221,7 +217,7 @@ class ChunkWriter {
     return this.subjects.length;
   }
 
-  /** Sends what the passes changed since the last send. */
+  /** Sends what the passes changed since the last send, and takes their changes and counts out of the fold results. */
   send(folds: readonly FoldResult[]): void {
     if (this.subjects.length === 0) return;
     const subjects = this.subjects;
@@ -230,15 +226,8 @@ class ChunkWriter {
     const requests: ApplyRequest[] = [];
     const counts = this.passes.map((p, i) => {
       const fold = folds[i] as FoldResult;
-      const mark = this.marks[i] as Counts;
-      const since: Counts = {
-        applied: fold.applied - mark.applied,
-        duplicates: fold.duplicates - mark.duplicates,
-        held: fold.held - mark.held,
-        gapsOpened: fold.gapsOpened.slice(mark.gapsOpened.length),
-        gapsClosed: fold.gapsClosed.slice(mark.gapsClosed.length),
-      };
-      this.marks[i] = { applied: fold.applied, duplicates: fold.duplicates, held: fold.held, gapsOpened: [...fold.gapsOpened], gapsClosed: [...fold.gapsClosed] };
+      const since: Counts = { applied: fold.applied, duplicates: fold.duplicates, held: fold.held, gapsOpened: fold.gapsOpened, gapsClosed: fold.gapsClosed };
+      Object.assign(fold, { applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [] } satisfies Counts);
       if (fold.changes.length > 0) {
         writing.push(i);
         requests.push({ model: p.model.name, target: this.target(p.model.name), expectGeneration: p.generation, changes: fold.changes, offsets: [] });
@@ -349,7 +338,6 @@ export class BatchProcessor {
     this.flushing = run.catch(() => undefined);
     return run;
   }
-
 
   private async flushBuffer(): Promise<Flushed> {
     const buffer = this.buffer;

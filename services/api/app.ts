@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { authorize, type Decision } from '../../domain/decision-rights';
+import { describeIssues } from '../../domain/errors';
 import type { Actor, Role } from '../../domain/roles';
 import type { ReadModelReader } from '../../projections/runner/reader';
 import { CommandRefused, type LifecycleClient } from '../lifecycle-client';
@@ -293,8 +294,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       if (deps.checkResponses === true) {
         const checked = route.response.safeParse(body);
         if (!checked.success) {
-          const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-          throw new Error(`the answer of ${route.operationId} does not match its documented response schema: ${issues}`);
+          throw new Error(`the answer of ${route.operationId} does not match its documented response schema: ${describeIssues(checked.error.issues.slice(0, 5))}`);
         }
       }
       return body;

@@ -15,14 +15,14 @@ import {
   taskKindSchema,
 } from '../../domain/model';
 import { ddPhaseSchema, partnershipKindSchema } from '../../domain/policy/schema';
-import type { PortfolioCalendarEntry } from '../../projections/calendar';
+import type { CalendarEntryKind, PortfolioCalendarEntry } from '../../projections/calendar';
 import { PHASES, type PhaseStats } from '../../projections/cycle-times';
 import type { InboxItem } from '../../projections/inbox';
 import type { KpiScorecard } from '../../projections/kpi-scorecard';
 import type { Funnel, Portfolio } from '../../projections/portfolio';
 import type { PortfolioRisk } from '../../projections/risk-register';
 import type { Page } from '../../projections/runner/reader';
-import type { Summary } from '../../projections/summary';
+import type { Summary, SummaryStage } from '../../projections/summary';
 import type { Timeline } from '../../projections/timeline';
 import type { WorkReport } from '../../projections/work-board';
 import type { LifecycleView } from '../../workflows/messages';
@@ -36,7 +36,11 @@ import type { LifecycleView } from '../../workflows/messages';
 
 const time = z.string().describe('ISO-8601 time, UTC');
 const count = z.number().int().min(0);
-const stage = z.enum(['screening', 'due_diligence', 'launch', 'optimization', 'renewal', 'exit', 'rejected', 'exited']);
+/** A partnership's stage as the read models and the live state show it (also a filter of the partnership list). */
+export const stageSchema = z.enum(['screening', 'due_diligence', 'launch', 'optimization', 'renewal', 'exit', 'rejected', 'exited']) satisfies z.ZodType<SummaryStage>;
+const stage = stageSchema;
+/** What a calendar entry marks (also a filter of the calendar report). */
+export const calendarKindSchema = z.enum(['review', 'renewal_window', 'contract_end', 'notice_end']) satisfies z.ZodType<CalendarEntryKind>;
 
 /** One page of a list, and how many entries the whole list has. */
 function page<T extends z.ZodType>(item: T) {
@@ -203,7 +207,7 @@ export const calendarResponse = z.strictObject({
     z.strictObject({
       partnershipId: z.string(),
       entryId: z.string(),
-      kind: z.enum(['review', 'renewal_window', 'contract_end', 'notice_end']),
+      kind: calendarKindSchema,
       at: time,
       title: z.string(),
       taskId: z.string().nullable(),

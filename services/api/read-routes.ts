@@ -46,8 +46,6 @@ export interface ReadRoute {
   handle(ctx: ReadContext): Promise<unknown>;
 }
 
-const STAGES = ['screening', 'due_diligence', 'launch', 'optimization', 'renewal', 'exit', 'rejected', 'exited'] as const satisfies readonly SummaryStage[];
-const CALENDAR_KINDS = ['review', 'renewal_window', 'contract_end', 'notice_end'] as const satisfies readonly CalendarEntryKind[];
 
 const after = z
   .string()
@@ -78,7 +76,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     tag: 'partnerships',
     params: [],
     query: z.object({
-      stage: z.enum(STAGES).optional(),
+      stage: R.stageSchema.optional(),
       kind: partnershipKindSchema.optional(),
       owner: z.string().min(1).optional(),
       ...paging,
@@ -226,7 +224,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     query: z.object({
       from: isoDate.optional().describe('default: now'),
       to: isoDate.optional().describe('default: 90 days after from'),
-      kind: z.enum(CALENDAR_KINDS).optional(),
+      kind: R.calendarKindSchema.optional(),
       after,
     }),
     models: [CALENDAR],
