@@ -20,8 +20,8 @@ export interface TimelineEntry {
   type: string;
   version: number;
   at: string;
-  /** Null for events recorded without an actor. */
-  actor: TimelineActor | null;
+  /** Every lifecycle event names one: the domain's schema requires `metadata.actor`. */
+  actor: TimelineActor;
 }
 
 /** Per-partnership summary of the trail. */
@@ -44,8 +44,9 @@ const RECENT = 'recent';
 /** The audit-trail line of a lifecycle event. */
 export function timelineEntry(event: CloudEvent): TimelineEntry {
   const { data } = event as LifecycleCloudEvent;
-  const actor = data.metadata.actor;
-  return { sequence: event.sequence, type: data.type, version: data.version, at: event.time, actor: actor ? { id: actor.id, role: actor.role } : null };
+  // The decoder has checked the event against the domain's schema, which requires `metadata.actor`.
+  const actor = data.metadata.actor as TimelineActor;
+  return { sequence: event.sequence, type: data.type, version: data.version, at: event.time, actor: { id: actor.id, role: actor.role } };
 }
 
 /**

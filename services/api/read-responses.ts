@@ -106,7 +106,7 @@ export const timelineResponse = z.strictObject({
   lastAt: time,
   lastType: z.string(),
   entries: z.array(
-    z.strictObject({ sequence: count, type: z.string(), version: count, at: time, actor: z.strictObject({ id: z.string(), role: z.string() }).nullable() }),
+    z.strictObject({ sequence: count, type: z.string(), version: count, at: time, actor: z.strictObject({ id: z.string(), role: z.string() }) }),
   ),
 }) satisfies z.ZodType<Timeline>;
 

@@ -114,8 +114,8 @@ export const timeline: Renderer = (body) => {
     ['last event', t.lastType],
   ]);
   const rows = entries.map((e) => {
-    const actor = e.actor === null || e.actor === undefined ? '(not recorded)' : `${str(obj(e.actor).id) ?? '?'} (${str(obj(e.actor).role) ?? '?'})`;
-    return [e.sequence, e.at, e.type, e.version, actor];
+    const actor = obj(e.actor);
+    return [e.sequence, e.at, e.type, e.version, `${str(actor.id) ?? '?'} (${str(actor.role) ?? '?'})`];
   });
   const last = num(entries[entries.length - 1]?.sequence);
   const more = last !== undefined && last < (num(t.events) ?? 0) ? `\nmore from --from ${last + 1}\n` : '';

@@ -42,7 +42,7 @@ describe('paged report queries (real Redis)', () => {
     // Severities 12, 12, 20, 4, 12 and 9 across three partnerships: ties are ranked by partnership, then risk id.
     const risks = [
       ...story('p-b').add('PartnershipRegistered').add('RiskAdded', risk('r-2', 3, 4)).add('RiskAdded', risk('r-1', 4, 3)).events,
-      ...story('p-a').add('PartnershipRegistered').add('RiskAdded', risk('r-9', 4, 5)).add('RiskAdded', risk('r-3', 2, 2)).add('RiskAdded', risk('r-5', 2, 6)).events,
+      ...story('p-a').add('PartnershipRegistered').add('RiskAdded', risk('r-9', 4, 5)).add('RiskAdded', risk('r-3', 2, 2)).add('RiskAdded', risk('r-5', 4, 3)).events,
       ...story('p-c')
         .add('PartnershipRegistered')
         .add('RiskAdded', risk('r-1', 3, 3))

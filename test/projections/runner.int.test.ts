@@ -198,7 +198,7 @@ describe('the projection runner against real Kafka and Redis', () => {
       ['not-json', Buffer.from('{"specversion": "1.0", oops')],
       ['not-cloudevent', Buffer.from(JSON.stringify({ hello: 'world' }))],
       ['unknown-type', Buffer.from(JSON.stringify({ ...lifecycleEvent({ subject: 'p-u', sequence: 1 }), type: 'partnerflow.partnership.moon-landed' }))],
-      ['version-too-new', Buffer.from(JSON.stringify(lifecycleEvent({ subject: 'p-v', sequence: 1, type: 'TaskOpened', version: 9 })))],
+      ['version-too-new', Buffer.from(JSON.stringify(lifecycleEvent({ subject: 'p-v', sequence: 1, type: 'TaskOpened', version: 9, poison: true })))],
       ['schema', Buffer.from(JSON.stringify({ ...valid, subject: 'p-s', id: 'p-s/1', data: { type: 'PartnershipRegistered', version: 1 } }))],
     ];
     await producer.send({
@@ -230,7 +230,7 @@ describe('the projection runner against real Kafka and Redis', () => {
   test('a dead-lettered event leaves a gap in its partnership: the next event is held and the gap reported', async () => {
     const box = await setUp('poison-gap', 1);
     const history = lifecycleHistory('p-v', 3);
-    const tooNew = lifecycleEvent({ subject: 'p-v', sequence: 2, type: 'TaskOpened', version: 7 });
+    const tooNew = lifecycleEvent({ subject: 'p-v', sequence: 2, type: 'TaskOpened', version: 7, poison: true });
     await publishEvents(producer, box.topic, [history[0], tooNew, history[2]].map((e) => e!));
 
     const projector = await start(box);

@@ -308,11 +308,11 @@ describe('tables', () => {
       lastType: 'TaskOpened',
       entries: [
         { sequence: 1, type: 'PartnershipRegistered', version: 1, at: '2026-01-01T00:00:00.000Z', actor: { id: 'pat', role: 'ops' } },
-        { sequence: 2, type: 'TaskOpened', version: 1, at: '2026-01-02T00:00:00.000Z', actor: null },
+        { sequence: 2, type: 'TaskOpened', version: 1, at: '2026-01-02T00:00:00.000Z', actor: { id: 'partnerflow', role: 'system' } },
       ],
     });
     expect(trail).toMatch(/^id {10}acme-1\nevents {6}3\n/);
-    expect(trail).toMatch(/SEQ {2}AT {24}EVENT {18}V {2}BY\n {2}1 {2}2026-01-01T00:00:00.000Z {2}PartnershipRegistered {2}1 {2}pat \(ops\)\n {2}2 .* {2}\(not recorded\)\n/);
+    expect(trail).toMatch(/SEQ {2}AT {24}EVENT {18}V {2}BY\n {2}1 {2}2026-01-01T00:00:00.000Z {2}PartnershipRegistered {2}1 {2}pat \(ops\)\n {2}2 .* {2}partnerflow \(system\)\n/);
     expect(trail).toContain('more from --from 3');
     expect(partnershipRisks([{ partnershipId: 'acme-1', riskId: 'r-1', severity: 12, status: 'open', category: 'financial', owner: 'olga', title: 'FX exposure' }])).toBe(
       ['RISK  SEVERITY  STATUS  CATEGORY   OWNER  TITLE', 'r-1         12  open    financial  olga   FX exposure', ''].join('\n'),

@@ -14,7 +14,7 @@ describe('the lifecycle CloudEvent schema', () => {
   });
 
   test('current-version data failing its schema is refused with upcast’s own message', () => {
-    const bad = lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'TaskAssigned', data: { taskId: 't-1', owner: '' } });
+    const bad = lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'TaskAssigned', data: { taskId: 't-1', owner: '' }, poison: true });
     const expected = upcast(bad.data);
 
     const parsed = lifecycleCloudEventSchema.safeParse(bad);
@@ -25,7 +25,7 @@ describe('the lifecycle CloudEvent schema', () => {
   });
 
   test('a version above the current one is refused as upcast refuses it', () => {
-    const future = lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'TaskCompleted', version: 9, data: { taskId: 't-1' } });
+    const future = lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'TaskCompleted', version: 9, data: { taskId: 't-1' }, poison: true });
 
     expect(lifecycleCloudEventSchema.safeParse(future).error?.issues[0]?.message).toContain('v9 was written by a newer partnerflow');
   });

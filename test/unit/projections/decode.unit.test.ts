@@ -31,7 +31,7 @@ describe('decoding consumed messages', () => {
   });
 
   test('version-too-new: a version above the newest this code reads', () => {
-    const event = lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'TaskOpened', version: 2 });
+    const event = lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'TaskOpened', version: 2, poison: true });
 
     expect(decode(bytes(event))).toMatchObject({ ok: false, reason: 'version-too-new', detail: expect.stringContaining('v2') });
   });
@@ -55,7 +55,7 @@ describe('decoding consumed messages', () => {
     };
     const strict = createDecoder(catalogOf(READ_MODELS), upcastTitles);
 
-    expect(strict(bytes(lifecycleEvent({ subject: 'p-1', sequence: 1, data: { title: 'kickoff' } })))).toMatchObject({
+    expect(strict(bytes(lifecycleEvent({ subject: 'p-1', sequence: 1, data: { title: 'kickoff' }, poison: true })))).toMatchObject({
       ok: true,
       event: { data: { data: { title: 'KICKOFF' } } },
     });
@@ -67,5 +67,15 @@ describe('decoding consumed messages', () => {
 
     expect(decode(bytes(probe))).toMatchObject({ ok: true, spec: { stream: 'probe' } });
     expect(lifecycleCloudEventType('EscalationStepFired')).toBe('partnerflow.partnership.escalation-step-fired');
+  });
+});
+
+describe("the tests' event fixtures", () => {
+  test('a fixture the projector would dead-letter throws, naming the event and the field, unless it is built as poison', () => {
+    expect(() => lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'DeadlineMoved', data: { taskId: 't', dueAt: '2025-01-02T00:00:00.000Z', reason: 'asked' } })).toThrow(
+      /^fixture DeadlineMoved v1 #2 of p-1 is not a valid lifecycle event \(schema\): .*data\.previousDueAt/,
+    );
+    expect(() => lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'IssueRaised', actor: null })).toThrow(/IssueRaised v2 #1 of p-1 .*metadata\.actor/);
+    expect(decode(bytes(lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'IssueRaised', actor: null, poison: true })))).toMatchObject({ ok: false, reason: 'schema' });
   });
 });

@@ -59,7 +59,7 @@ describe('summary read model', () => {
     for (const e of history()) expect(decode(bytes(e))).toMatchObject({ ok: true });
     const v1 = lifecycleEvent({ subject: 'p-1', sequence: 9, type: 'IssueRaised', version: 1, data: { issueId: 'i', taskId: 't', title: 'Late' } });
     expect(decode(bytes(v1))).toMatchObject({ ok: true });
-    const bad = lifecycleEvent({ subject: 'p-1', sequence: 9, type: 'TaskOpened', data: { taskId: 't' } });
+    const bad = lifecycleEvent({ subject: 'p-1', sequence: 9, type: 'TaskOpened', data: { taskId: 't' }, poison: true });
     expect(decode(bytes(bad))).toMatchObject({ ok: false, reason: 'schema' });
     const wrongSubject = lifecycleEvent({ subject: 'p-1', sequence: 9, type: 'TaskCompleted' });
     expect(decode(bytes({ ...wrongSubject, subject: 'p-2', id: 'p-2/9' }))).toMatchObject({ ok: false, reason: 'schema' });

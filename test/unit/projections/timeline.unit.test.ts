@@ -28,11 +28,11 @@ describe('timeline read model', () => {
     ]);
   });
 
-  test('given events with and without an actor, then every event is on the trail in sequence order', () => {
+  test('given events of people and of the system, then every event is on the trail in sequence order with its actor', () => {
     const history = [
       lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'PartnershipRegistered', actor: { id: 'ana', role: 'owner' } }),
       lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'EscalationStepFired', actor: { id: 'partnerflow', role: 'system' } }),
-      lifecycleEvent({ subject: 'p-1', sequence: 3, type: 'IssueRaised', actor: null }),
+      lifecycleEvent({ subject: 'p-1', sequence: 3, type: 'IssueRaised', actor: { id: 'olga.owner', role: 'owner' } }),
     ];
 
     const model = replay(timelineProjection, history);
@@ -40,7 +40,7 @@ describe('timeline read model', () => {
     expect(entries(model, 'p-1').map((e) => [e.sequence, e.type, e.version, e.actor])).toEqual([
       [1, 'PartnershipRegistered', 1, { id: 'ana', role: 'owner' }],
       [2, 'EscalationStepFired', 1, { id: 'partnerflow', role: 'system' }],
-      [3, 'IssueRaised', 2, null],
+      [3, 'IssueRaised', 2, { id: 'olga.owner', role: 'owner' }],
     ]);
     expect(model.doc<TimelineDoc>('p-1')).toMatchObject({ events: 3, lastType: 'IssueRaised', lastAt: history[2]?.time });
   });

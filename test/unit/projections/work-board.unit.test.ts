@@ -32,7 +32,7 @@ describe('work-board read model', () => {
     const events = base()
       .add('TaskAssigned', { taskId: 'a', owner: 'pat.pmo', previousOwner: 'olga.owner' })
       .add('TaskOpened', task('c', '2025-01-05T00:00:00.000Z'))
-      .add('DeadlineMoved', { taskId: 'b', dueAt: '2025-01-02T00:00:00.000Z', reason: 'customer asked' }).events;
+      .add('DeadlineMoved', { taskId: 'b', previousDueAt: '2025-01-08T00:00:00.000Z', dueAt: '2025-01-02T00:00:00.000Z', reason: 'customer asked' }).events;
     const model = replay(workBoardProjection, events);
 
     expect(model.zset('tasks:by-due:owner:olga.owner')).toEqual([
