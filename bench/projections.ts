@@ -228,8 +228,8 @@ runMain(async () => {
     };
     const cpuText = (c: CpuPerEvent) => `${c.total.toFixed(1)} µs CPU/event: node ${c.node.toFixed(1)}, redis ${c.redis.toFixed(1)}, kafka ${c.kafka === undefined ? 'not local' : c.kafka.toFixed(1)}`;
 
-    // The baseline is the faster of two passes: the first also pays for compiling kafkajs's decoding paths (it ran at
-    // 0.55-0.8 × the second here), which every later consumer in this process finds already compiled.
+    // The baseline is the faster of two passes: the first may also pay for compiling kafkajs's decoding paths (in a
+    // fresh process it has run at 0.56 × the second), which every later consumer in this process finds compiled.
     const rawPasses = [
       await metered(() => rawConsume(kafka, admin, topic, events, `bench-raw-${id}`)),
       await metered(() => rawConsume(kafka, admin, topic, events, `bench-raw2-${id}`)),
