@@ -132,6 +132,36 @@ export async function readPortfolio(reader: ReadModelReader): Promise<Portfolio>
   };
 }
 
+/** Which partnerships a list asks for: each filter given narrows it; none given is the whole portfolio. */
+export interface PortfolioFilter {
+  stage?: SummaryStage;
+  kind?: PartnershipKind;
+  owner?: string;
+}
+
+/**
+ * The ids of the partnerships every given filter matches, sorted. Reads only the sets the filters name (the stage sets
+ * when none is given), in one read of one generation, rather than the whole portfolio.
+ */
+export async function readPortfolioIds(reader: ReadModelReader, filter: PortfolioFilter): Promise<string[]> {
+  const keys: string[] = [];
+  if (filter.stage !== undefined) keys.push(stageKey(filter.stage));
+  if (filter.kind !== undefined) keys.push(kindKey(filter.kind));
+  if (filter.owner !== undefined) keys.push(ownerKey(filter.owner));
+  const narrowing = keys.length > 0;
+  const { replies } = await reader.read(
+    PORTFOLIO,
+    (narrowing ? keys : STAGES.map(stageKey)).map((k) => ({ command: 'SMEMBERS' as const, key: indexKey(k) })),
+  );
+  const sets = replies.map((r) => ((r ?? []) as string[]));
+  // Every partnership is in exactly one stage set, so with no filter their union is a concatenation.
+  const ids = narrowing ? sets.reduce((a, b) => {
+    const inB = new Set(b);
+    return a.filter((x) => inB.has(x));
+  }) : sets.flat();
+  return ids.sort();
+}
+
 /** The funnel screened → diligence → launched, with rejections. */
 export async function readFunnel(reader: ReadModelReader): Promise<Funnel> {
   const { replies } = await reader.read(PORTFOLIO, [FUNNEL, REJECTED_AT, REJECTION_REASONS].map((k) => ({ command: 'HGETALL' as const, key: indexKey(k) })));

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { partnershipIdSchema } from '../../domain/model';
-import { partnershipKindSchema } from '../../domain/policy/schema';
+import { partnershipKindSchema, type PartnershipKind } from '../../domain/policy/schema';
 import { riskStatusSchema } from '../../domain/model';
 import { CALENDAR, calendarBetween, type CalendarEntryKind } from '../../projections/calendar';
 import { CYCLE_TIMES, readCycleTimes } from '../../projections/cycle-times';
 import { INBOX, readInbox } from '../../projections/inbox';
 import { KPI_SCORECARD, portfolioScorecards, readScorecard } from '../../projections/kpi-scorecard';
-import { PORTFOLIO, readFunnel, readPortfolio } from '../../projections/portfolio';
+import { PORTFOLIO, readFunnel, readPortfolio, readPortfolioIds } from '../../projections/portfolio';
 import { RISK_REGISTER, riskCountsByStatus, risksOf, risksPage } from '../../projections/risk-register';
 import type { ReadModelReader } from '../../projections/runner/reader';
 import { readSummaries, readSummary, SUMMARY, type SummaryStage } from '../../projections/summary';
@@ -85,17 +85,8 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     models: [PORTFOLIO, SUMMARY],
     response: R.partnershipListResponse,
     async handle({ query, reader }) {
-      const q = query as { stage?: SummaryStage; kind?: string; owner?: string; limit: number; offset: number };
-      const portfolio = await readPortfolio(reader);
-      const sets: string[][] = [];
-      if (q.stage !== undefined) sets.push(portfolio.byStage[q.stage] ?? []);
-      if (q.kind !== undefined) sets.push((portfolio.byKind as Record<string, string[]>)[q.kind] ?? []);
-      if (q.owner !== undefined) sets.push(portfolio.byOwner[q.owner] ?? []);
-      const all = sets.length > 0 ? sets.reduce((a, b) => {
-        const inB = new Set(b);
-        return a.filter((x) => inB.has(x));
-      }) : Object.values(portfolio.byStage).flat();
-      const ids = [...new Set(all)].sort();
+      const q = query as { stage?: SummaryStage; kind?: PartnershipKind; owner?: string; limit: number; offset: number };
+      const ids = await readPortfolioIds(reader, q);
       const page = ids.slice(q.offset, q.offset + q.limit);
       return { total: ids.length, offset: q.offset, limit: q.limit, items: await readSummaries(reader, page) };
     },

@@ -2,12 +2,14 @@ import type { Redis } from 'ioredis';
 import type { CloudEvent } from '../../domain/cloudevent';
 import { createRedis } from '../../infra/clients';
 import { inboxProjection, readInbox } from '../../projections/inbox';
+import { portfolioProjection, readPortfolio, readPortfolioIds, type PortfolioFilter } from '../../projections/portfolio';
 import { kpiScorecardProjection, portfolioScorecards } from '../../projections/kpi-scorecard';
 import { riskCountsByStatus, riskRegisterProjection, risksPage } from '../../projections/risk-register';
 import { compileProjection, foldEvents, ReadModelReader, ReadModelStore, type Projection } from '../../projections/runner';
 import { openEscalationsBoard, openTasks, overdueTasks, workBoardProjection } from '../../projections/work-board';
 import { testConfig } from '../support/stack';
 import { inboxResponse, kpisReportResponse, risksReportResponse, workReportResponse } from '../../services/api/read-responses';
+import { sampleData } from '../unit/projections/support/events';
 import { fired, risk as riskData, story, task } from '../unit/projections/support/story';
 import { dropKeys, sandbox } from './support/harness';
 
@@ -29,6 +31,19 @@ async function write(store: ReadModelStore, projection: Projection, events: read
   const [result] = await store.apply([{ model: model.name, target: { kind: 'current' }, expectGeneration: (await store.current(model.name)) as string, changes: fold.changes, offsets: [] }]);
   expect(result?.status).toBe('ok');
 }
+
+/** Partnerships of two kinds and two owners, in four stages. */
+const registered = (id: string, kind: string, owner: string) =>
+  story(id).add('PartnershipRegistered', { ...sampleData('PartnershipRegistered', id, 1, '2025-01-01T01:00:00.000Z'), kind, owner });
+const portfolio = [
+  ...registered('p-1', 'alliance', 'olga.owner').events,
+  ...registered('p-2', 'technology', 'olga.owner').add('DueDiligencePhaseStarted', { phase: 'preliminary', endsAt: '2025-03-01T00:00:00.000Z' }).events,
+  ...registered('p-3', 'technology', 'pat.pmo').add('PartnershipRejected', { gate: 'screening', rationale: 'no fit' }).events,
+  ...registered('p-4', 'alliance', 'pat.pmo')
+    .add('DueDiligencePhaseStarted', { phase: 'preliminary', endsAt: '2025-03-01T00:00:00.000Z' })
+    .add('LaunchStarted', { endsAt: '2025-06-01T00:00:00.000Z' }).events,
+  ...registered('p-5', 'alliance', 'olga.owner').events,
+];
 
 describe('paged report queries (real Redis)', () => {
   const box = sandbox('queries');
@@ -78,6 +93,7 @@ describe('paged report queries (real Redis)', () => {
       ...story('p-d').add('PartnershipRegistered').events,
     ];
     await write(store, kpiScorecardProjection, cards);
+    await write(store, portfolioProjection, portfolio);
   });
 
   afterAll(async () => {
@@ -166,5 +182,22 @@ describe('paged report queries (real Redis)', () => {
       ['revenue-generated', 900],
       ['investment', null],
     ]);
+  });
+
+  test('partnership list: the ids every filter given matches, read from the sets the filters name, sorted', async () => {
+    const ids = (filter: PortfolioFilter) => readPortfolioIds(reader, filter);
+    expect(await ids({})).toEqual(['p-1', 'p-2', 'p-3', 'p-4', 'p-5']);
+    expect(await ids({ stage: 'screening' })).toEqual(['p-1', 'p-5']);
+    expect(await ids({ kind: 'technology' })).toEqual(['p-2', 'p-3']);
+    expect(await ids({ owner: 'pat.pmo' })).toEqual(['p-3', 'p-4']);
+    expect(await ids({ kind: 'alliance', owner: 'olga.owner' })).toEqual(['p-1', 'p-5']);
+    expect(await ids({ stage: 'launch', kind: 'alliance', owner: 'pat.pmo' })).toEqual(['p-4']);
+    expect(await ids({ stage: 'rejected', kind: 'alliance' })).toEqual([]);
+    expect(await ids({ owner: 'nobody.here' })).toEqual([]);
+    // The same as filtering the whole portfolio report, for every stage, kind and owner in it.
+    const whole = await readPortfolio(reader);
+    for (const [stage, members] of Object.entries(whole.byStage)) expect(await ids({ stage: stage as PortfolioFilter['stage'] })).toEqual([...members].sort());
+    for (const [kind, members] of Object.entries(whole.byKind)) expect(await ids({ kind: kind as PortfolioFilter['kind'] })).toEqual([...members].sort());
+    for (const [owner, members] of Object.entries(whole.byOwner)) expect(await ids({ owner })).toEqual([...members].sort());
   });
 });
