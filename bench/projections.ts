@@ -238,9 +238,11 @@ runMain(async () => {
     out(`  raw kafkajs consume  ${fmt(raw.result)} events/s (no-op eachBatch, faster of 2 passes: ${rawPasses.map((p) => fmt(p.result)).join(', ')}; ${cpuText(raw.cpu)})`);
 
     // The floor of any projector that reads its events at all: JSON.parse and nothing else (no validation, fold or write).
-    const parsed = await metered(() => rawConsume(kafka, admin, topic, events, `bench-parse-${id}`, (value) => {
+    const parsed = await metered(() =>
+      rawConsume(kafka, admin, topic, events, `bench-parse-${id}`, (value) => {
         if (value !== null) JSON.parse(value.toString('utf8'));
-      }));
+      }),
+    );
     out(`  consume + JSON.parse ${fmt(parsed.result)} events/s, ${(parsed.result / raw.result).toFixed(2)} × raw (no validation, fold or write; ${cpuText(parsed.cpu)})`);
 
     // What any projector that validates what it reads pays before it writes anything: JSON, envelope, domain schema.
