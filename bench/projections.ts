@@ -6,7 +6,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, createRedis } from '../infra/clients';
 import { loadConfig } from '../infra/config';
 import { runMain } from '../infra/entry';
-import { up } from '../infra/stack';
+import { localPid, up } from '../infra/stack';
 import { startProjectWorker } from '../infra/worker-thread';
 import { READ_MODELS } from '../projections';
 import { progressReporter } from '../projections/progress';
@@ -16,7 +16,6 @@ import { TIMELINE } from '../projections/timeline';
 import type { FromMember, MemberData } from './projector-member';
 import { syntheticEvent } from './sample-events';
 import { FOLDING_YOUNG_GENERATION_MB } from '../projections/runner/young-generation';
-import { status } from '../infra/stack';
 import { cpuPerEvent, sampleCpu, type CpuPerEvent } from './cpu-meter';
 
 /*
@@ -220,7 +219,7 @@ runMain(async () => {
     out(`  produced             ${fmt((events / produced.ms) * 1000)} events/s, ${Math.round(produced.bytes / events)} bytes/event average`);
 
     // CPU per event, over every process the run keeps busy: what a rate costs in cores, whatever else shares them.
-    const kafkaPid = (await status(cfg)).find((s) => s.name === 'kafka')?.pid;
+    const kafkaPid = localPid(cfg, 'kafka');
     const metered = async <T>(run: () => Promise<T>): Promise<{ result: T; cpu: CpuPerEvent }> => {
       const before = await sampleCpu(redis, kafkaPid);
       const result = await run();

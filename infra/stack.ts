@@ -248,6 +248,11 @@ export interface ServiceStatus {
   logFile?: string;
 }
 
+/** The pid of a service this stack started and runs locally; undefined when it is external or not running. */
+export function localPid(cfg: Config, name: ServiceName): number | undefined {
+  return cfg[name].local ? runningPid(pidFile(cfg, name)) : undefined;
+}
+
 export async function status(cfg: Config): Promise<ServiceStatus[]> {
   return Promise.all(
     specs(cfg).map(async (spec) => ({
@@ -255,7 +260,7 @@ export async function status(cfg: Config): Promise<ServiceStatus[]> {
       label: spec.label,
       local: spec.local,
       where: spec.where,
-      pid: spec.local ? runningPid(pidFile(cfg, spec.name)) : undefined,
+      pid: localPid(cfg, spec.name),
       health: await spec.health(),
       logFile: spec.local ? logFile(cfg, spec.name) : undefined,
     })),
