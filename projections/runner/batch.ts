@@ -2,7 +2,7 @@ import type { KafkaMessage, Offsets } from 'kafkajs';
 import type { DeadLetterSink, Poison } from './dead-letter';
 import { ProjectionError } from './errors';
 import type { Decoded } from './decode';
-import { EMPTY_STATE, emptyResult, foldPasses, foldSubjectThrough, groupBySubject, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
+import { EMPTY_STATE, emptyResult, foldPasses, foldSubjectThrough, groupBySubject, type FoldFailure, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
 import { offsetField } from './keys';
 import type { RunnerMetrics } from './metrics';
 import type { CompiledProjection } from './projection';
@@ -255,6 +255,32 @@ class ChunkWriter {
   }
 }
 
+/**
+ * The events a flush's folds threw on, as poison: one per message however many read models threw on it, with the
+ * original bytes when the message is in the flush (an event released from behind a gap is re-serialised).
+ */
+function foldPoison(consumed: readonly Consumed[], folds: readonly FoldResult[]): Poison[] {
+  const failed = new Map<string, { failure: FoldFailure; details: string[] }>();
+  for (const fold of folds) {
+    for (const f of fold.failures) {
+      const at = f.position === 'held' ? `held:${f.event.id}` : f.position;
+      const known = failed.get(at);
+      if (known === undefined) failed.set(at, { failure: f, details: [f.detail] });
+      else known.details.push(f.detail);
+    }
+  }
+  if (failed.size === 0) return [];
+  const byPosition = new Map(consumed.map((c) => [`${c.topic}:${c.partition}@${c.message.offset}`, c]));
+  return [...failed].map(([at, { failure, details }]) => {
+    const c = byPosition.get(at) ?? {
+      topic: '',
+      partition: -1,
+      message: { key: Buffer.from(failure.subject), value: Buffer.from(JSON.stringify(failure.event)), offset: '-1', timestamp: String(Date.now()), attributes: 0, headers: {} },
+    };
+    return { topic: c.topic, partition: c.partition, message: c.message, reason: 'fold-failed', detail: details.join('; '), subject: failure.subject, sequence: failure.sequence };
+  });
+}
+
 /** Adds `more` to `total`. */
 function addCounts(total: Counts, more: Counts): void {
   total.applied += more.applied;
@@ -411,7 +437,7 @@ export class BatchProcessor {
           decoded ??= this.decodeAll(consumed);
           folded = await this.foldDecoded(pending, decoded, written);
         }
-        if (attempt === 1) deadLetter(folded.poison);
+        if (attempt === 1) deadLetter([...folded.poison, ...foldPoison(consumed, folded.folds)]);
         const { passes, folds } = folded;
         const results = await this.opts.store.apply(
           passes.map((p, i) => ({
@@ -488,6 +514,7 @@ export class BatchProcessor {
     }
     if (writes === null) return mismatch ? null : { passes, folds, poison };
     writes.send(folds);
+    poison.push(...foldPoison(consumed, folds));
     // Every send is awaited before anything else (even after a mismatch), so the cache matches what Redis has.
     const chunks = await writes.chunks();
     const written = passes.map(() => new Set<string>());

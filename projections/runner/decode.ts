@@ -3,15 +3,15 @@ import { checkCloudEvent, eventId, type CloudEvent } from '../../domain/cloudeve
 import type { EventTypeSpec } from './projection';
 
 /** Why an event went to the dead-letter topic. */
-export type PoisonReason = 'not-json' | 'not-cloudevent' | 'unknown-type' | 'version-too-new' | 'schema';
+export type PoisonReason = 'not-json' | 'not-cloudevent' | 'unknown-type' | 'version-too-new' | 'schema' | 'fold-failed';
 
 /** Every poison reason, in the order metrics list them. */
-export const POISON_REASONS: readonly PoisonReason[] = ['not-json', 'not-cloudevent', 'unknown-type', 'version-too-new', 'schema'];
+export const POISON_REASONS: readonly PoisonReason[] = ['not-json', 'not-cloudevent', 'unknown-type', 'version-too-new', 'schema', 'fold-failed'];
 
 /** A consumed message: an event the projections can fold, or poison with the reason. */
 export type Decoded =
   | { ok: true; event: CloudEvent; spec: EventTypeSpec }
-  | { ok: false; reason: PoisonReason; detail: string; subject?: string; sequence?: number };
+  | { ok: false; reason: Exclude<PoisonReason, 'fold-failed'>; detail: string; subject?: string; sequence?: number };
 
 /**
  * Checks an event whose envelope, type and version are already known good, and may return it transformed (an

@@ -57,6 +57,16 @@ export interface GapReport {
   position: string;
 }
 
+/** An event a read model's fold (or index) threw on: the event is passed over (its sequence counts as applied, the doc is left as it was), so one bad event cannot stall its partition. */
+export interface FoldFailure {
+  subject: string;
+  sequence: number;
+  /** Where the event was read (`topic:partition@offset`), or `held` for an event released from behind a gap. */
+  position: string;
+  event: CloudEvent;
+  detail: string;
+}
+
 /** Everything one fold pass produced. */
 export interface FoldResult {
   changes: SubjectChange[];
@@ -67,6 +77,8 @@ export interface FoldResult {
   held: number;
   gapsOpened: GapReport[];
   gapsClosed: string[];
+  /** Events the fold threw on (see `FoldFailure`); the runner dead-letters them. */
+  failures: FoldFailure[];
 }
 
 interface Work {
@@ -125,7 +137,7 @@ export function foldPasses(passes: readonly FoldPass[]): FoldResult[] {
 
 /** A fold result with nothing in it yet. */
 export function emptyResult(): FoldResult {
-  return { changes: [], states: new Map(), applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [] };
+  return { changes: [], states: new Map(), applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [], failures: [] };
 }
 
 /**
@@ -157,11 +169,21 @@ function foldSubject(model: CompiledProjection, subject: string, base: SubjectSt
   const { projection, handles, streams } = model;
   const w: Work = { base, seq: base.seq, doc: base.doc, docChanged: false, held: null, gap: base.gap, ops: [], hold: null, unhold: null };
 
-  const apply = (event: CloudEvent) => {
+  const apply = (event: CloudEvent, position: string) => {
     if (handles.has(event.type)) {
       const before = w.doc as never;
-      const after = projection.fold(before, event);
-      const ops = projection.index?.(before, after, event);
+      let after: unknown;
+      let ops: readonly IndexOp[] | undefined;
+      try {
+        after = projection.fold(before, event);
+        ops = projection.index?.(before, after, event);
+      } catch (e) {
+        // Poison that passed the schema is still poison: pass over it (deterministically, so a rebuild folds as the
+        // live runner did) rather than fail the flush and stall every partnership of the partition behind it.
+        result.failures.push({ subject, sequence: event.sequence, position, event, detail: `read model "${model.name}" could not fold ${event.type}: ${e instanceof Error ? e.message : String(e)}` });
+        after = before;
+        ops = undefined;
+      }
       if (ops !== undefined) for (const op of ops) w.ops.push(op);
       if (after !== before) {
         w.doc = after;
@@ -181,13 +203,13 @@ function foldSubject(model: CompiledProjection, subject: string, base: SubjectSt
       continue;
     }
     if (seq === w.seq + 1) {
-      apply(event);
+      apply(event, position);
       if (held.size === 0) continue;
       const mine = (w.held ??= new Map(base.held));
       for (let next = mine.get(w.seq + 1); next !== undefined; next = mine.get(w.seq + 1)) {
         mine.delete(next.sequence);
         if (!(w.hold?.delete(next.sequence) ?? false)) (w.unhold ??= []).push(next.sequence);
-        apply(next);
+        apply(next, 'held');
       }
     } else {
       (w.held ??= new Map(base.held)).set(seq, event);

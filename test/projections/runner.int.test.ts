@@ -224,7 +224,35 @@ describe('the projection runner against real Kafka and Redis', () => {
       expect(header(m.headers, DLQ_HEADERS.detail)?.length).toBeGreaterThan(5);
     });
     expect(await readTimeline(new ReadModelReader(redis, box.prefix), 'p-ok')).toMatchObject({ events: 1 });
-    expect(projector.metrics().deadLettered).toEqual({ 'not-json': 1, 'not-cloudevent': 1, 'unknown-type': 1, 'version-too-new': 1, schema: 1 });
+    expect(projector.metrics().deadLettered).toEqual({ 'not-json': 1, 'not-cloudevent': 1, 'unknown-type': 1, 'version-too-new': 1, schema: 1, 'fold-failed': 0 });
+  });
+
+  test('an event a fold throws on is dead-lettered as fold-failed and passed over; the partition keeps moving', async () => {
+    const box = await setUp('fold-throws', 1);
+    // Poison that passes every schema: this read model cannot fold p-bad's second event.
+    const fragile: Projection<{ n: number }> = {
+      name: 'fragile',
+      events: LIFECYCLE_EVENTS,
+      fold: (doc, event) => {
+        if (event.subject === 'p-bad' && event.sequence === 2) throw new TypeError('track.values is not iterable');
+        return { n: (doc?.n ?? 0) + 1 };
+      },
+    };
+    const events = [...lifecycleHistory('p-bad', 4), ...lifecycleHistory('p-ok', 3)];
+    await publishEvents(producer, box.topic, events);
+    const projector = await start(box, { projections: [...READ_MODELS, fragile] });
+    await appliedBy(projector, events.length, 'every event, past the one that cannot be folded');
+
+    const dead = await readTopic(kafka, box.deadLetterTopic, 1);
+    expect(dead).toHaveLength(1);
+    expect(header(dead[0]?.headers, DLQ_HEADERS.reason)).toBe('fold-failed');
+    expect(header(dead[0]?.headers, DLQ_HEADERS.detail)).toMatch(/read model "fragile" could not fold .*track\.values is not iterable/);
+    expect(dead[0]?.value?.toString()).toBe(JSON.stringify(events[1]));
+    expect(projector.metrics().deadLettered['fold-failed']).toBe(1);
+    const reader = new ReadModelReader(redis, box.prefix);
+    expect(await reader.appliedSequence('fragile', 'p-bad')).toBe(4);
+    expect(await reader.appliedSequence('fragile', 'p-ok')).toBe(3);
+    expect(await readTimeline(reader, 'p-bad')).toMatchObject({ events: 4 });
   });
 
   test('a dead-lettered event leaves a gap in its partnership: the next event is held and the gap reported', async () => {

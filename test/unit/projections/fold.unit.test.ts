@@ -114,6 +114,33 @@ describe('the runner fold (sequence checks, duplicates, gaps)', () => {
   });
 });
 
+describe('an event a fold throws on', () => {
+  const fragile = compileProjection<{ n: number }>({
+    name: 'fragile',
+    events: LIFECYCLE_EVENTS,
+    fold: (doc, event) => {
+      if (event.sequence === 2) throw new TypeError('track.values is not iterable');
+      return { n: (doc?.n ?? 0) + 1 };
+    },
+  });
+
+  test('is passed over and reported, and the events after it are applied', () => {
+    const events = lifecycleHistory('p-1', 4).map((event, i) => ({ event, ...at(i) }));
+    const result = foldEvents(fragile, new Map(), events);
+    expect(result.applied).toBe(4);
+    expect(result.failures).toEqual([expect.objectContaining({ subject: 'p-1', sequence: 2, position: 't:0@1', detail: expect.stringMatching(/"fragile" could not fold .*not iterable/) })]);
+    expect(result.states.get('p-1')).toMatchObject({ seq: 4, doc: { n: 3 } });
+  });
+
+  test('is passed over the same way when it is released from behind a gap', () => {
+    const [e1, e2, e3] = lifecycleHistory('p-1', 3) as [CloudEvent, CloudEvent, CloudEvent];
+    const first = foldEvents(fragile, new Map(), [{ event: e1, ...at(0) }, { event: e3, ...at(1) }]);
+    const second = foldEvents(fragile, first.states, [{ event: e2, ...at(2) }]);
+    expect(second.failures.map((f) => f.sequence)).toEqual([2]);
+    expect(second.states.get('p-1')).toMatchObject({ seq: 3, doc: { n: 2 } });
+  });
+});
+
 describe('folding every read model at once, subject by subject', () => {
   // Interleaved partnerships, then trouble: a redelivered stretch, a gap that stays open, one that closes later.
   const subjects = ['p-1', 'p-2', 'p-3', 'p-4'];
