@@ -17,6 +17,7 @@ import type { FromMember, MemberData } from './projector-member';
 import { syntheticEvent } from './sample-events';
 import { FOLDING_YOUNG_GENERATION_MB } from '../projections/runner/young-generation';
 import { cpuPerEvent, sampleCpu, type CpuPerEvent } from './cpu-meter';
+import { redactUrl } from '../platform/redact';
 
 /*
  * npm run bench:projections [-- --events 1000000 --subjects 10000 --partitions 6 --threads <rebuild threads> --keep]
@@ -213,7 +214,7 @@ runMain(async () => {
         { topic: dlq, numPartitions: 1, replicationFactor: 1 },
       ],
     });
-    out(`bench: ${fmt(events)} events over ${fmt(subjects)} partnerships on ${topic} (${partitions} partitions); Redis ${cfg.redis.url}`);
+    out(`bench: ${fmt(events)} events over ${fmt(subjects)} partnerships on ${topic} (${partitions} partitions); Redis ${redactUrl(cfg.redis.url)}`);
 
     const produced = await produce(kafka, topic, events, subjects);
     out(`  produced             ${fmt((events / produced.ms) * 1000)} events/s, ${Math.round(produced.bytes / events)} bytes/event average`);

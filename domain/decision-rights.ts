@@ -104,10 +104,45 @@ export const DECISION_RIGHTS: Readonly<Record<Decision, Right>> = {
   },
 };
 
+/** Every read the API serves, grouped by who may see it. */
+export const readSchema = z.enum(['read_partnership', 'read_portfolio_reports', 'read_work_board', 'read_own_inbox']);
+export type Read = z.infer<typeof readSchema>;
+
+const EVERYONE: ReadonlyArray<ActorRole> = ['ops', 'exec', 'legal', 'owner', 'viewer'];
+
+/**
+ * Who may read what (the reads' half of the table). Team members and viewers read partnerships; portfolio-wide reports
+ * are for partnership managers, sponsors and leadership (viewers); another person's work only for those, while anyone
+ * reads their own work and inbox. `admin` reads everything; the `system` actor reads nothing.
+ */
+export const READ_RIGHTS: Readonly<Record<Read, Right>> = {
+  read_partnership: { roles: EVERYONE, what: 'read partnerships', whoMay: 'ask an admin for a token with a role' },
+  read_portfolio_reports: {
+    roles: ['ops', 'exec', 'viewer'],
+    what: 'read portfolio reports',
+    whoMay: 'portfolio reports are for partnership managers (ops), sponsors (exec) and leadership (viewer)',
+  },
+  read_work_board: {
+    roles: ['ops', 'exec', 'viewer'],
+    orSubject: 'taskOwner',
+    what: "read this work board",
+    whoMay: 'read your own work with ?owner=<your id>; the whole board is for partnership managers (ops), sponsors (exec) and leadership (viewer)',
+  },
+  read_own_inbox: { roles: EVERYONE, what: 'read an inbox', whoMay: 'ask an admin for a token with a role' },
+};
+
 /** Checks the table: `{ ok: true }` when `actor` may take `decision`, otherwise a `forbidden` error saying who may. */
 export function authorize(decision: Decision, actor: Actor, context: DecisionContext = {}): { ok: true } | { ok: false; error: DomainError } {
+  return check(DECISION_RIGHTS[decision], decision, actor, context);
+}
+
+/** The same check for a read: `{ ok: true }` when `actor` may read it, otherwise a `forbidden` error saying who may. */
+export function authorizeRead(read: Read, actor: Actor, context: DecisionContext = {}): { ok: true } | { ok: false; error: DomainError } {
+  return check(READ_RIGHTS[read], read, actor, context);
+}
+
+function check(right: Right, decision: Decision | Read, actor: Actor, context: DecisionContext): { ok: true } | { ok: false; error: DomainError } {
   if (actor.role === 'admin') return { ok: true };
-  const right = DECISION_RIGHTS[decision];
   const named = right.orSubject !== undefined && context[right.orSubject] === actor.id;
   // A viewer stays read-only even when named; the system actor acts only on time.
   const personCanBeNamed = actor.role !== 'viewer' && actor.role !== 'system';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { quoteValue } from '../platform/redact';
 
 /** Thrown when the environment does not describe a usable configuration; the message names the variable. */
 export class ConfigError extends Error {
@@ -73,6 +74,13 @@ const envSchema = z.object({
   HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   PROJECTOR_METRICS_PORT: listenPort.default(9464),
   PARTNERFLOW_READ_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  PARTNERFLOW_READ_WAITERS: z.coerce.number().int().min(1).max(100_000).default(256),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  HTTP_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  PARTNERFLOW_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, ".", "_" or "-", at most 64 (no ":" or glob characters)')
+    .default('pf'),
 
   PARTNERFLOW_CACHE_DIR: optionalText,
   PARTNERFLOW_DATA_DIR: optionalText,
@@ -106,6 +114,8 @@ export interface KafkaConfig {
 
 export interface RedisConfig {
   url: string;
+  /** Root of every key partnerflow writes (tokens, idempotency records, read models): one per deployment sharing a Redis. */
+  prefix: string;
   local: boolean;
   port: number;
 }
@@ -123,6 +133,12 @@ export interface Config {
     readWaitMs: number;
     /** Where the projector serves its Prometheus metrics (lag, rate, dead letters). */
     projectorMetricsPort: number;
+    /** Longest a request may take, first byte to last, in ms. */
+    requestTimeoutMs: number;
+    /** Requests a minute per token; 0: no limit. */
+    rateLimitPerMinute: number;
+    /** Most reads waiting with `?after=` at once. */
+    maxReadWaiters: number;
   };
   /** Built tools and jars, shared by every clone on this machine. */
   cacheDir: string;
@@ -174,7 +190,7 @@ function formatIssues(error: z.ZodError, env: NodeJS.ProcessEnv): string {
     .map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
       const got = env[name];
-      return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+      return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got ${quoteValue(name, got)})`}`;
     })
     .join('\n');
 }
@@ -251,10 +267,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     redis: {
       url: e.REDIS_URL,
+      prefix: e.PARTNERFLOW_REDIS_PREFIX,
       local: isLoopback(redisHost) && redisUrl.protocol === 'redis:',
       port: redisUrl.port === '' ? 6379 : Number(redisUrl.port),
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT, readWaitMs: e.PARTNERFLOW_READ_WAIT_MS, projectorMetricsPort: e.PROJECTOR_METRICS_PORT },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      bodyLimit: e.HTTP_BODY_LIMIT,
+      readWaitMs: e.PARTNERFLOW_READ_WAIT_MS,
+      projectorMetricsPort: e.PROJECTOR_METRICS_PORT,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      rateLimitPerMinute: e.HTTP_RATE_LIMIT,
+      maxReadWaiters: e.PARTNERFLOW_READ_WAITERS,
+    },
     cacheDir: path.resolve(e.PARTNERFLOW_CACHE_DIR ?? defaultCacheDir(env)),
     dataDir: path.resolve(root, e.PARTNERFLOW_DATA_DIR ?? '.data'),
     logLevel: e.PARTNERFLOW_LOG_LEVEL,

@@ -10,6 +10,7 @@ import { runStackProbe } from './probe';
 import { down, logDir, printStatus, status, up, type ServiceName } from './stack';
 import { ensureTopics } from './topics';
 import { FOLDING_NODE_FLAGS } from '../projections/runner/young-generation';
+import { redactUrl } from '../platform/redact';
 
 const USAGE = `usage: node dist/infra/main.js <command>
   up       provision what is missing and start the local stack (Temporal, Kafka, Redis)
@@ -77,7 +78,7 @@ partnerflow is running (probe round trip ${probe.ms} ms)
   Temporal UI  ${cfg.temporal.local ? `http://127.0.0.1:${cfg.temporal.uiPort}/namespaces/${cfg.temporal.namespace}/workflows` : `(external cluster ${cfg.temporal.address})`}
   Temporal     ${cfg.temporal.address}, namespace ${cfg.temporal.namespace}
   Kafka        ${cfg.kafka.brokers.join(',')}
-  Redis        ${cfg.redis.url.replace(/\/\/[^@]*@/, '//***@')}
+  Redis        ${redactUrl(cfg.redis.url)}
   Logs         ${logDir(cfg)}
 Press Ctrl-C to stop.`);
     if (firstToken !== null) {

@@ -5,6 +5,7 @@ import { serveProjectorMetrics } from './projector-metrics';
 import { ensureTopics } from './topics';
 import { READ_MODELS } from '../projections';
 import { startProjector } from '../projections/runner';
+import { redactUrl } from '../platform/redact';
 
 const METRICS_LOG_MS = 60_000;
 
@@ -14,11 +15,11 @@ runMain(async () => {
   const kafka = createKafka(cfg);
   await ensureTopics(kafka, cfg);
   const redis = createRedis(cfg);
-  const projector = await startProjector({ kafka, redis, projections: READ_MODELS });
+  const projector = await startProjector({ kafka, redis, projections: READ_MODELS, keyPrefix: cfg.redis.prefix });
   const { server, port } = await serveProjectorMetrics(() => projector.metrics(), cfg.http.host, cfg.http.projectorMetricsPort);
   process.stdout.write(`projector metrics on http://${cfg.http.host}:${port}/metrics\n`);
   process.stdout.write(
-    `projector keeping ${READ_MODELS.map((m) => m.name).join(', ')} from ${cfg.kafka.brokers.join(',')} in ${cfg.redis.url.replace(/\/\/[^@]*@/, '//***@')}\n`,
+    `projector keeping ${READ_MODELS.map((m) => m.name).join(', ')} from ${cfg.kafka.brokers.join(',')} in ${redactUrl(cfg.redis.url)}\n`,
   );
   const timer = setInterval(() => {
     const m = projector.metrics();

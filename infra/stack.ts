@@ -7,6 +7,7 @@ import { checkKafka, checkRedis, checkTemporal, type Health } from './health';
 import { InfraError, isListening, run, runningPid, startDetached, stopPid, waitHealthy } from './processes';
 import { info, skip, step } from './progress';
 import { provision, toolPaths } from './provision';
+import { redactUrl } from '../platform/redact';
 
 export type ServiceName = 'temporal' | 'kafka' | 'redis';
 export const SERVICES: readonly ServiceName[] = ['temporal', 'kafka', 'redis'];
@@ -169,7 +170,7 @@ function specs(cfg: Config): ServiceSpec[] {
       label: 'Redis',
       local: cfg.redis.local,
       ports: [{ port: cfg.redis.port, variable: 'REDIS_URL' }],
-      where: cfg.redis.url.replace(/\/\/[^@]*@/, '//***@'),
+      where: redactUrl(cfg.redis.url),
       startTimeoutMs: 20_000,
       health: () => checkRedis(cfg),
       start: () => startRedis(cfg),

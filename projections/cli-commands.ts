@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createKafka, createRedis } from '../infra/clients';
 import { loadConfig } from '../infra/config';
-import { REDIS_PREFIX, TOPICS } from '../domain/names';
+import { TOPICS } from '../domain/names';
 import { READ_MODELS, readModel } from '.';
 import { progressReporter } from './progress';
 import { compileProjection, digestReadModel, ProjectionError, rebuild, ReadModelStore } from './runner';
@@ -17,7 +17,7 @@ const USAGE = `usage: npm run projections -- <command> [options]   (node dist/pr
   status                             generations, rebuilds in progress and how far each read model has read
 options:
   --topic <name>     the lifecycle topic (default ${TOPICS.lifecycleEvents})
-  --prefix <root>    root of the Redis keys (default ${REDIS_PREFIX})
+  --prefix <root>    root of the Redis keys (default PARTNERFLOW_REDIS_PREFIX, else pf)
 read models: ${READ_MODELS.map((m) => m.name).join(', ')}`;
 
 /** True for operator errors (unknown read model, a rebuild already running, a bad option): one line, not a stack trace. */
@@ -47,12 +47,12 @@ export async function projectionsCli(args?: string[]): Promise<void> {
   }
   const models = (values['read-model'] ?? []).length > 0 ? (values['read-model'] ?? []).map(readModel) : READ_MODELS;
   const topic = values.topic ?? TOPICS.lifecycleEvents;
-  const prefix = values.prefix ?? REDIS_PREFIX;
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
     throw new ProjectionError(`--threads takes a whole number from 1 to 64, not "${values.threads}"`);
   }
   const cfg = loadConfig();
+  const prefix = values.prefix ?? cfg.redis.prefix;
   const redis = createRedis(cfg);
   try {
     switch (command) {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
-import { REDIS_PREFIX } from '../domain/names';
 import type { Policy } from '../domain/policy';
 import { connectTemporalClient, createRedis } from '../infra/clients';
 import type { Config } from '../infra/config';
@@ -10,6 +9,8 @@ import { loadPolicyFile } from '../infra/policy-file';
 import { ReadModelReader } from '../projections/runner/reader';
 import { buildApi } from './api/app';
 import { IdempotencyStore } from './api/idempotency';
+import { cachedReadiness } from './api/readiness';
+import { redactText } from '../platform/redact';
 import { TokenStore } from './api/tokens';
 import { LifecycleClient } from './lifecycle-client';
 
@@ -35,6 +36,8 @@ export interface HttpServiceOptions {
   readWaitMs?: number;
   /** See `ApiDeps.checkResponses`. */
   checkResponses?: boolean;
+  /** Overrides `HTTP_RATE_LIMIT` (requests a minute per token; 0: none). */
+  rateLimitPerMinute?: number;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function buildHttpService(cfg: Config, opts: HttpServiceOptions = {
   const connection = await connectTemporalClient(cfg);
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const redis = opts.redis ?? createRedis(cfg);
-  const prefix = opts.keyPrefix ?? REDIS_PREFIX;
+  const prefix = opts.keyPrefix ?? cfg.redis.prefix;
   const lifecycle = new LifecycleClient(client, opts.taskQueue, opts.policy ?? (await loadPolicyFile(cfg.policyFile)));
   const tokens = new TokenStore(redis, prefix);
   const app = await buildApi({
@@ -57,10 +60,12 @@ export async function buildHttpService(cfg: Config, opts: HttpServiceOptions = {
     bodyLimit: cfg.http.bodyLimit,
     readWaitMs: opts.readWaitMs ?? cfg.http.readWaitMs,
     checkResponses: opts.checkResponses ?? false,
-    readiness: async () => {
-      const [temporal, kafka, redisHealth] = await Promise.all([checkTemporal(cfg), checkKafka(cfg), checkRedis(cfg)]);
-      return { ready: temporal.ok && kafka.ok && redisHealth.ok, temporal, kafka, redis: redisHealth };
-    },
+    readiness: cachedReadiness(
+      { temporal: () => checkTemporal(cfg), kafka: () => checkKafka(cfg), redis: () => checkRedis(cfg) },
+      { log: (line) => process.stderr.write(`${redactText(line)}\n`) },
+    ),
+    protection: { requestTimeoutMs: cfg.http.requestTimeoutMs, rateLimitPerMinute: opts.rateLimitPerMinute ?? cfg.http.rateLimitPerMinute },
+    maxReadWaiters: cfg.http.maxReadWaiters,
   });
   return {
     app,

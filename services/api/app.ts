@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { authorize, type Decision } from '../../domain/decision-rights';
+import { authorize, authorizeRead, type Decision, type DecisionContext, type Read } from '../../domain/decision-rights';
 import { describeIssues } from '../../domain/errors';
 import type { Actor, Role } from '../../domain/roles';
 import type { ReadModelReader } from '../../projections/runner/reader';
@@ -15,6 +14,9 @@ import { ApiMetrics } from './metrics';
 import { registerDocs } from './docs';
 import { openApiDocument, API_PREFIX } from './openapi';
 import { Problem, problemDocument, refusalStatus, validationProblem } from './problem';
+import { limitRate, securityHeaders, serverWithTimeouts, type ProtectionOptions } from './protection';
+import { ReadWaits } from './read-wait';
+import type { Readiness } from './readiness';
 import { READ_ROUTES, type ReadRoute } from './read-routes';
 import { TokenStore, type Principal } from './tokens';
 
@@ -30,8 +32,12 @@ export interface ApiDeps {
   readWaitMs?: number;
   /** Largest request body in bytes (default 64 KiB). */
   bodyLimit?: number;
-  /** Readiness of what the API depends on, for `/readyz`. */
-  readiness?: () => Promise<{ ready: boolean; [k: string]: unknown }>;
+  /** Readiness of what the API depends on, for `/readyz` (cached: see `cachedReadiness`). */
+  readiness?: () => Promise<Readiness>;
+  /** Timeouts and the rate limit per token (defaults in `protection.ts`). */
+  protection?: ProtectionOptions;
+  /** Most reads that may wait with `?after=` at once (default 256). */
+  maxReadWaiters?: number;
   /** Extra Prometheus lines for `/metrics` (e.g. the projector's). */
   extraMetrics?: () => Promise<string[]>;
   /**
@@ -47,6 +53,19 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyContextConfig {
+    /** Served without a token (health, metrics, the API document and its viewer). Every other route authenticates. */
+    public?: boolean;
+  }
+}
+
+/** Routes that answer without a token; everything else, matched or not, needs one. */
+export const PUBLIC = { config: { public: true } } as const;
+
+/** The caller, as the authentication hook found them. Fails closed: a handler reached without one answers 401. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (request.principal === undefined) throw new Problem(401, 'unauthenticated', 'send `Authorization: Bearer <token>`');
+  return request.principal;
 }
 
 /** Commands take no query parameters. */
@@ -124,6 +143,14 @@ export function actorsFor(principal: Principal, decisions: readonly Decision[]):
   return roles.map((role) => ({ id: principal.name, role }));
 }
 
+/** Refuses (403) a read none of the caller's roles may make, with who may. */
+function allowRead(principal: Principal, read: Read, named: DecisionContext): void {
+  const refusals = principal.roles.map((role) => authorizeRead(read, { id: principal.name, role }, named));
+  if (refusals.some((r) => r.ok)) return;
+  const first = refusals[0];
+  throw new Problem(403, 'forbidden', first === undefined || first.ok ? 'not allowed' : first.error.message);
+}
+
 function parseAfter(after: string | undefined, partnershipId: string | undefined): { subject: string; sequence: number } | undefined {
   if (after === undefined) return undefined;
   const slash = after.lastIndexOf('/');
@@ -143,7 +170,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? new ApiMetrics();
   const readWaitMs = deps.readWaitMs ?? 5000;
   const logError = deps.logError ?? ((message, err) => process.stderr.write(`${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
-  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimit ?? 64 * 1024, return503OnClosing: true });
+  const waits = new ReadWaits(deps.maxReadWaiters);
+  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimit ?? 64 * 1024, return503OnClosing: true, serverFactory: serverWithTimeouts(deps.protection ?? {}) });
+  securityHeaders(app);
 
   // Bodies are JSON; a text body is refused as an unsupported media type rather than read as a string.
   app.removeContentTypeParser('text/plain');
@@ -192,8 +221,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
+  // Authentication is decided by the route the router matched (after it decoded the path), never by the raw URL: an
+  // encoded, double-encoded or absolute-form request line reaches a route only through the router, and every route
+  // not marked public (and every unmatched request) needs a token.
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith(`${API_PREFIX}/`)) return;
+    if (request.routeOptions.config?.public === true) return;
     const header = request.headers.authorization;
     if (header === undefined) throw new Problem(401, 'unauthenticated', 'send `Authorization: Bearer <token>`; an admin creates tokens with `partnerflow tokens create --name <person> --role <role>`');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -201,6 +233,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (principal === null) throw new Problem(401, 'invalid_token', 'the bearer token is unknown, revoked or malformed; ask an admin for a new one');
     request.principal = principal;
   });
+  await limitRate(app, deps.protection ?? {});
 
   // Commands.
   for (const route of COMMAND_ROUTES) {
@@ -208,7 +241,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       method: route.method,
       url: fastifyPath(route.path),
       handler: async (request, reply) => {
-        const principal = request.principal as Principal;
+        const principal = requirePrincipal(request);
         const params = parseParams(route.params, request.params);
         parseQuery(NO_QUERY, request.query);
         const body = bodyObject(route, request.body);
@@ -275,22 +308,20 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Reads.
   const read = (route: ReadRoute) =>
     app.get(fastifyPath(route.path), async (request, reply) => {
+      const principal = requirePrincipal(request);
       const params = parseParams(route.params, request.params);
       const query = parseQuery(route.query, request.query);
+      allowRead(principal, route.read, route.named?.(query) ?? {});
       const target = parseAfter(query.after as string | undefined, params.id);
       if (target !== undefined && route.models.length > 0) {
-        const deadline = Date.now() + readWaitMs;
-        let caughtUp: boolean;
-        for (;;) {
+        const caughtUp = await waits.until(async () => {
           const applied = await Promise.all(route.models.map((m) => deps.reader.appliedSequence(m, target.subject)));
-          caughtUp = applied.every((s) => s >= target.sequence);
-          if (caughtUp || Date.now() >= deadline) break;
-          await sleep(15);
-        }
+          return applied.every((s) => s >= target.sequence);
+        }, Date.now() + readWaitMs);
         if (!caughtUp) metrics.readWaitTimeouts += 1;
         reply.header('partnerflow-caught-up', String(caughtUp));
       }
-      const body = await route.handle({ params, query, principal: request.principal as Principal, reader: deps.reader, lifecycle: deps.lifecycle, now: new Date() });
+      const body = await route.handle({ params, query, principal, reader: deps.reader, lifecycle: deps.lifecycle, now: new Date() });
       if (deps.checkResponses === true) {
         const checked = route.response.safeParse(body);
         if (!checked.success) {
@@ -302,18 +333,18 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   for (const route of READ_ROUTES) read(route);
 
   // Operations.
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    if (deps.readiness === undefined) return { status: 'ready' };
+  app.get('/healthz', PUBLIC, async () => ({ status: 'ok' }));
+  app.get('/readyz', PUBLIC, async (_request, reply) => {
+    if (deps.readiness === undefined) return { status: 'ready', checks: {} };
     const r = await deps.readiness();
-    return reply.code(r.ready ? 200 : 503).send({ ...r, status: r.ready ? 'ready' : 'not ready' });
+    return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
   });
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', PUBLIC, async (_request, reply) => {
     const extra = deps.extraMetrics === undefined ? [] : await deps.extraMetrics();
     return reply.type('text/plain; version=0.0.4').send(metrics.render(extra));
   });
   const document = openApiDocument();
-  app.get('/openapi.json', async () => document);
+  app.get('/openapi.json', PUBLIC, async () => document);
   registerDocs(app);
 
   return app;

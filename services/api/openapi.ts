@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DECISION_RIGHTS } from '../../domain/decision-rights';
+import { DECISION_RIGHTS, READ_RIGHTS } from '../../domain/decision-rights';
 import { bodyJsonSchema, COMMAND_ROUTES, inputJsonSchema, type PathParam } from './command-routes';
 import { READ_ROUTES } from './read-routes';
 
@@ -71,7 +71,7 @@ export function openApiDocument(): Json {
     at(route.path).get = {
       operationId: route.operationId,
       summary: route.summary,
-      ...(route.description === undefined ? {} : { description: route.description }),
+      description: [route.description, `Read rights — ${READ_RIGHTS[route.read].what}: ${READ_RIGHTS[route.read].whoMay}. Admins read everything.`].filter(Boolean).join('\n\n'),
       tags: [route.tag],
       parameters: [
         ...pathParameters(route.params),
@@ -88,6 +88,7 @@ export function openApiDocument(): Json {
         },
         '400': problem('Malformed query.'),
         '401': problem('No bearer token, or an unknown or revoked one.'),
+        '403': problem("The caller's roles may not read this."),
         '404': problem('Unknown partnership.'),
         '422': problem('A query parameter is out of range.'),
       },

@@ -169,6 +169,8 @@ export const portfolioReportResponse = z.strictObject({
   byStage: perKey,
   byKind: perKey,
   byOwner: perKey,
+  /** Each id list holds at most this many ids (the counts are whole). */
+  limit: count,
   funnel: z.strictObject({
     screened: count,
     diligence: count,
@@ -177,7 +179,7 @@ export const portfolioReportResponse = z.strictObject({
     rejectedAt: z.record(z.string(), count),
     rejectionReasons: z.record(z.string(), count),
   }) satisfies z.ZodType<Funnel>,
-}) satisfies z.ZodType<Portfolio & { funnel: Funnel }>;
+}) satisfies z.ZodType<Portfolio & { funnel: Funnel; limit: number }>;
 
 const phaseStats = z.strictObject({
   count,
@@ -203,6 +205,9 @@ export const workReportResponse = z.strictObject({
 export const calendarResponse = z.strictObject({
   from: time,
   to: time,
+  total: count,
+  offset: count,
+  limit: count,
   entries: z.array(
     z.strictObject({
       partnershipId: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DecisionContext, Read } from '../../domain/decision-rights';
 import { partnershipIdSchema } from '../../domain/model';
 import { partnershipKindSchema, type PartnershipKind } from '../../domain/policy/schema';
 import { riskStatusSchema } from '../../domain/model';
@@ -41,6 +42,10 @@ export interface ReadRoute {
   params: readonly PathParam[];
   query: z.ZodObject;
   models: readonly string[];
+  /** Who may read it (`READ_RIGHTS` in `domain/decision-rights.ts`), checked before anything is read. */
+  read: Read;
+  /** Who the read names, for rights that let a person read their own (e.g. `?owner=` of the work board). */
+  named?: (query: Record<string, unknown>) => DecisionContext;
   /** What it answers with (200): documented in OpenAPI, and checked when `ApiDeps.checkResponses` is on. */
   response: z.ZodType;
   handle(ctx: ReadContext): Promise<unknown>;
@@ -57,6 +62,8 @@ const id: PathParam = { name: 'id', schema: partnershipIdSchema, description: 't
 const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
 /** `?limit&offset` of a paged list (at most 1,000 entries a page, 100 by default). */
 const paging = { limit: limit(1000, 100), offset: z.coerce.number().int().min(0).default(0) };
+/** The widest span one calendar read covers. */
+const MAX_CALENDAR_DAYS = 400;
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 
 async function notFound<T>(value: Promise<T | null>, what: string): Promise<T> {
@@ -72,6 +79,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/partnerships',
     operationId: 'listPartnerships',
+    read: 'read_partnership',
     summary: 'List partnerships (summaries), filtered by stage, kind and owner',
     tag: 'partnerships',
     params: [],
@@ -94,6 +102,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/partnerships/{id}',
     operationId: 'getPartnership',
+    read: 'read_partnership',
     summary: "A partnership's summary: stage, people, scores, contract, health, next deadline, open work",
     tag: 'partnerships',
     params: [id],
@@ -105,6 +114,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/partnerships/{id}/state',
     operationId: 'getPartnershipState',
+    read: 'read_partnership',
     summary: 'The live lifecycle state, asked of the lifecycle itself (not a read model)',
     tag: 'partnerships',
     params: [id],
@@ -116,6 +126,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/partnerships/{id}/timeline',
     operationId: 'getTimeline',
+    read: 'read_partnership',
     summary: 'Every event of the partnership in order, with its actor: the audit trail',
     tag: 'partnerships',
     params: [id],
@@ -128,6 +139,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/partnerships/{id}/risks',
     operationId: 'getPartnershipRisks',
+    read: 'read_partnership',
     summary: "The partnership's risks, most severe first",
     tag: 'risks',
     params: [id],
@@ -139,6 +151,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/partnerships/{id}/kpis',
     operationId: 'getPartnershipScorecard',
+    read: 'read_partnership',
     summary: "The partnership's KPI scorecard: latest value against target, trend, ROI, health",
     tag: 'kpis',
     params: [id],
@@ -150,6 +163,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/me/inbox',
     operationId: 'getInbox',
+    read: 'read_own_inbox',
     summary: 'Reminders and escalations addressed to the caller, oldest first (one page, with the total)',
     tag: 'me',
     params: [],
@@ -164,21 +178,32 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/reports/portfolio',
     operationId: 'reportPortfolio',
+    read: 'read_portfolio_reports',
     summary: 'Partnerships by stage, kind and owner, and the funnel with rejection reasons',
     tag: 'reports',
     params: [],
-    query: z.object({ after }),
+    query: z.object({ limit: limit(1000, 100).describe('most ids in each list (the counts are whole)'), after }),
     models: [PORTFOLIO],
     response: R.portfolioReportResponse,
-    handle: async ({ reader }) => {
+    handle: async ({ reader, query }) => {
       const [portfolio, funnel] = await Promise.all([readPortfolio(reader), readFunnel(reader)]);
+      const max = query.limit as number;
       const count = (m: Record<string, string[]>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.length]));
-      return { counts: { byStage: count(portfolio.byStage), byKind: count(portfolio.byKind), byOwner: count(portfolio.byOwner) }, ...portfolio, funnel };
+      const cut = (m: Record<string, string[]>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.slice(0, max)]));
+      return {
+        counts: { byStage: count(portfolio.byStage), byKind: count(portfolio.byKind), byOwner: count(portfolio.byOwner) },
+        byStage: cut(portfolio.byStage),
+        byKind: cut(portfolio.byKind),
+        byOwner: cut(portfolio.byOwner),
+        limit: max,
+        funnel,
+      };
     },
   },
   {
     path: '/reports/cycle-times',
     operationId: 'reportCycleTimes',
+    read: 'read_portfolio_reports',
     summary: 'Time in each stage and due-diligence phase: p50/p90 per kind and the share within SLA',
     tag: 'reports',
     params: [],
@@ -190,6 +215,8 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/reports/work',
     operationId: 'reportWork',
+    read: 'read_work_board',
+    named: (query) => (query.owner === undefined ? {} : { taskOwner: query.owner as string, subject: `the work of ${query.owner as string}` }),
     summary: 'Open tasks by due date, overdue items, open escalations by level and addressee with their age',
     description:
       'Each list is one page (`limit` entries after `offset`, the same for the three lists) with the total it was cut from: open tasks soonest due first, overdue tasks most overdue first, escalations oldest first. `owner` narrows the task lists to one owner; the escalation counts per level and addressee are over every open escalation.',
@@ -209,6 +236,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/reports/calendar',
     operationId: 'reportCalendar',
+    read: 'read_portfolio_reports',
     summary: 'Upcoming reviews, renewal windows, contract ends and notice period ends',
     tag: 'reports',
     params: [],
@@ -216,6 +244,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       from: isoDate.optional().describe('default: now'),
       to: isoDate.optional().describe('default: 90 days after from'),
       kind: R.calendarKindSchema.optional(),
+      ...paging,
       after,
     }),
     models: [CALENDAR],
@@ -224,13 +253,20 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       const from = query.from === undefined ? now : new Date(query.from as string);
       const to = query.to === undefined ? new Date(from.getTime() + 90 * 86_400_000) : new Date(query.to as string);
       if (to.getTime() < from.getTime()) throw new Problem(422, 'invalid_field', 'query.to: must not be before from', [{ field: 'query.to', message: 'must not be before from' }]);
+      if (to.getTime() - from.getTime() > MAX_CALENDAR_DAYS * 86_400_000) {
+        const message = `at most ${MAX_CALENDAR_DAYS} days after from; read a longer span in several requests`;
+        throw new Problem(422, 'invalid_field', `query.to: ${message}`, [{ field: 'query.to', message }]);
+      }
       const kind = query.kind as CalendarEntryKind | undefined;
-      return { from: from.toISOString(), to: to.toISOString(), entries: await calendarBetween(reader, from, to, kind === undefined ? {} : { kinds: [kind] }) };
+      const all = await calendarBetween(reader, from, to, kind === undefined ? {} : { kinds: [kind] });
+      const [offset, max] = [query.offset as number, query.limit as number];
+      return { from: from.toISOString(), to: to.toISOString(), total: all.length, offset, limit: max, entries: all.slice(offset, offset + max) };
     },
   },
   {
     path: '/reports/kpis',
     operationId: 'reportKpis',
+    read: 'read_portfolio_reports',
     summary: 'KPI scorecards across the portfolio, ranked by ROI ((gain − cost) / cost)',
     description:
       'One page of scorecards (`limit` after `offset`): partnerships with an ROI first, best first, then those without one yet (no gain or no cost KPI recorded) by id; `total` counts every partnership with a scorecard.',
@@ -244,6 +280,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   {
     path: '/reports/risks',
     operationId: 'reportRisks',
+    read: 'read_portfolio_reports',
     summary: 'The risk register across the portfolio, by severity and status',
     description: 'One page of risks (`limit` after `offset`), most severe first, with the `total` matching the filters; counts by status are over the whole register.',
     tag: 'reports',

@@ -17,6 +17,8 @@ export type Principal = z.infer<typeof principalSchema>;
 const storedTokenSchema = principalSchema.extend({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   createdAt: z.string(),
+  /** When the token stops working (absent: until revoked). */
+  expiresAt: z.string().optional(),
 });
 export type StoredToken = z.infer<typeof storedTokenSchema>;
 export type TokenInfo = Omit<StoredToken, 'hash'>;
@@ -25,6 +27,8 @@ export type TokenInfo = Omit<StoredToken, 'hash'>;
 export const newTokenSchema = z.object({
   name: z.string().trim().min(1, 'give the person a name (--name), as the lifecycle names them (e.g. olivia)'),
   roles: z.array(roleSchema).min(1, `give at least one role (--role): ${roleSchema.options.join(', ')}`),
+  /** Days the token works for (absent: until revoked). */
+  expiresInDays: z.number().int().min(1, 'a token lives at least 1 day').max(3650, 'a token lives at most 3650 days').optional(),
 });
 
 const TOKEN = /^pf_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -45,18 +49,19 @@ export class TokenStore {
   }
 
   /** Creates a token; the returned `token` is the only time it exists in clear. */
-  async create(input: { name: string; roles: Role[] }, now: Date = new Date()): Promise<{ token: string; info: TokenInfo }> {
-    const { name, roles } = newTokenSchema.parse(input);
+  async create(input: { name: string; roles: Role[]; expiresInDays?: number }, now: Date = new Date()): Promise<{ token: string; info: TokenInfo }> {
+    const { name, roles, expiresInDays } = newTokenSchema.parse(input);
     const tokenId = randomBytes(8).toString('hex');
     const token = `pf_${tokenId}_${randomBytes(32).toString('base64url')}`;
     const stored: StoredToken = { tokenId, name, roles: [...new Set(roles)], hash: sha256(token), createdAt: now.toISOString() };
+    if (expiresInDays !== undefined) stored.expiresAt = new Date(now.getTime() + expiresInDays * 86_400_000).toISOString();
     await this.redis.hset(this.key, tokenId, JSON.stringify(stored));
     const { hash: _hash, ...info } = stored;
     return { token, info };
   }
 
-  /** The principal a presented token speaks for, or null when it is malformed, unknown or revoked. */
-  async authenticate(token: string): Promise<Principal | null> {
+  /** The principal a presented token speaks for, or null when it is malformed, unknown, revoked or expired. */
+  async authenticate(token: string, now: Date = new Date()): Promise<Principal | null> {
     const m = TOKEN.exec(token);
     if (m === null) return null;
     const json = await this.redis.hget(this.key, m[1] as string);
@@ -65,6 +70,7 @@ export class TokenStore {
     const presented = Buffer.from(sha256(token), 'hex');
     const expected = Buffer.from(stored.hash, 'hex');
     if (!timingSafeEqual(presented, expected)) return null;
+    if (stored.expiresAt !== undefined && now.getTime() >= Date.parse(stored.expiresAt)) return null;
     return { tokenId: stored.tokenId, name: stored.name, roles: stored.roles };
   }
 

@@ -23,7 +23,7 @@ export type Plan = { kind: 'api'; request: ApiRequest; render: render.Renderer }
 
 /** The commands that do not go through the API. */
 export type LocalAction =
-  | { type: 'tokens.create'; name: string; roles: string[] }
+  | { type: 'tokens.create'; name: string; roles: string[]; expiresInDays?: number }
   | { type: 'tokens.revoke'; idOrName: string }
   | { type: 'tokens.list' }
   | { type: 'policy.validate'; file: string }
@@ -751,10 +751,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'tokens create',
-    synopsis: '--name <person> --role <role> [--role <role>]...',
+    synopsis: '--name <person> --role <role> [--role <role>]... [--expires-in-days <n>]',
     summary: 'create an API token (printed once; talks to Redis directly: no API token needed)',
-    help: [`--name <person>          the person, as the lifecycle names them`, `--role <role>            repeatable: ${roleSchema.options.join(', ')}`],
-    options: { name: { type: 'string' }, role: { type: 'string', multiple: true } },
+    help: [
+      `--name <person>          the person, as the lifecycle names them`,
+      `--role <role>            repeatable: ${roleSchema.options.join(', ')}`,
+      `--expires-in-days <n>    the token stops working after n days (1–3650; default: until revoked)`,
+    ],
+    options: { name: { type: 'string' }, role: { type: 'string', multiple: true }, 'expires-in-days': { type: 'string' } },
     args: [0, 0],
     plan(p) {
       const c = this.name;
@@ -763,7 +767,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       const missing = [name === undefined || name.trim() === '' ? '--name' : undefined, roles.length === 0 ? '--role' : undefined].filter((m) => m !== undefined);
       if (missing.length > 0) throw usageError(`missing ${missing.join(', ')}`, c);
       for (const r of roles) oneOf(r, roleSchema.options, '--role', c);
-      return { kind: 'local', action: { type: 'tokens.create', name: (name as string).trim(), roles } };
+      const days = one(p, 'expires-in-days');
+      if (days !== undefined && !(/^\d{1,4}$/.test(days) && Number(days) >= 1 && Number(days) <= 3650)) throw usageError('--expires-in-days takes a whole number of days from 1 to 3650', c);
+      return { kind: 'local', action: { type: 'tokens.create', name: (name as string).trim(), roles, ...(days === undefined ? {} : { expiresInDays: Number(days) }) } };
     },
   },
   {

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { REDIS_PREFIX } from '../../domain/names';
 import type { Policy } from '../../domain/policy';
 import type { Role } from '../../domain/roles';
 import { createRedis } from '../../infra/clients';
@@ -9,6 +8,7 @@ import { TokenStore, type TokenInfo } from '../api/tokens';
 import type { LocalAction } from './commands';
 import { CliError, EXIT, oneLine } from './errors';
 import { keyValues, objectTable } from './table';
+import { redactText, redactUrl } from '../../platform/redact';
 
 /** Where a command writes, and what it reads from the environment. */
 export interface Io {
@@ -28,10 +28,9 @@ function configOf(env: NodeJS.ProcessEnv) {
   }
 }
 
-/** The Redis prefix tokens live under: PARTNERFLOW_REDIS_PREFIX, else the service's. */
+/** The Redis prefix tokens live under: the configuration's (`PARTNERFLOW_REDIS_PREFIX`), as every process reads it. */
 export function redisPrefix(env: NodeJS.ProcessEnv): string {
-  const p = env.PARTNERFLOW_REDIS_PREFIX?.trim();
-  return p === undefined || p === '' ? REDIS_PREFIX : p;
+  return configOf(env).redis.prefix;
 }
 
 /** Runs `fn` with a Redis connection that fails fast (one attempt) and is always closed. */
@@ -45,7 +44,7 @@ async function withRedis<T>(env: NodeJS.ProcessEnv, fn: (redis: Redis) => Promis
       await redis.connect();
     } catch (e) {
       const cause = lastError ?? (e as Error);
-      throw new CliError(EXIT.unavailable, `cannot reach Redis at ${cfg.redis.url}: ${oneLine(cause.message)} (set REDIS_URL)`);
+      throw new CliError(EXIT.unavailable, `cannot reach Redis at ${redactUrl(cfg.redis.url)}: ${redactText(oneLine(cause.message))} (set REDIS_URL)`);
     }
     return await fn(redis);
   } finally {
@@ -59,6 +58,7 @@ const tokenRows = (tokens: readonly TokenInfo[]) =>
     ['name', 'name'],
     ['roles', 'roles'],
     ['created', 'createdAt'],
+    ['expires', 'expiresAt'],
   ]);
 
 /** What `policy validate` says about a valid policy. */
@@ -83,7 +83,7 @@ export function policySummary(policy: Policy) {
 export async function runLocal(action: LocalAction, io: Io, json: boolean): Promise<number> {
   switch (action.type) {
     case 'tokens.create': {
-      const created = await withRedis(io.env, (redis) => new TokenStore(redis, redisPrefix(io.env)).create({ name: action.name, roles: action.roles as Role[] }));
+      const created = await withRedis(io.env, (redis) => new TokenStore(redis, redisPrefix(io.env)).create({ name: action.name, roles: action.roles as Role[], ...(action.expiresInDays === undefined ? {} : { expiresInDays: action.expiresInDays }) }));
       print(io, json, { token: created.token, ...created.info }, () =>
         [
           `token for ${created.info.name} (${created.info.roles.join(', ')}), id ${created.info.tokenId}:`,

@@ -284,7 +284,8 @@ describe('requests the API must refuse, and its contract', () => {
     });
     const docs = await sys.call('GET', '/docs', { as: null });
     expect(docs.status).toBe(200);
-    expect(docs.body).toMatch(/SwaggerUIBundle/);
+    expect(docs.body).toMatch(/swagger-ui-bundle\.js/);
+    expect((await sys.call('GET', '/docs/init.js', { as: null })).body).toMatch(/SwaggerUIBundle/);
     expect((await sys.call('GET', '/docs/swagger-ui-bundle.js', { as: null })).status).toBe(200);
   });
 

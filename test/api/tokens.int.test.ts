@@ -16,6 +16,17 @@ describe('bearer tokens in Redis', () => {
     redis.disconnect();
   });
 
+  test('a token with an expiry works until then and not after; the expiry is listed', async () => {
+    const store = new TokenStore(redis, prefix);
+    const created = new Date('2026-12-08T10:00:00Z');
+    const { token, info } = await store.create({ name: 'tess.temp', roles: ['viewer'], expiresInDays: 7 }, created);
+    expect(info.expiresAt).toBe('2026-12-15T10:00:00.000Z');
+    expect(await store.authenticate(token, new Date('2026-12-15T09:59:59Z'))).toMatchObject({ name: 'tess.temp' });
+    expect(await store.authenticate(token, new Date('2026-12-15T10:00:00Z'))).toBeNull();
+    expect((await store.list()).find((t) => t.tokenId === info.tokenId)?.expiresAt).toBe(info.expiresAt);
+    await expect(store.create({ name: 'x', roles: ['viewer'], expiresInDays: 0 })).rejects.toThrow(/at least 1 day/);
+  });
+
   test('a token authenticates its principal, is stored only as a hash, and stops working when revoked', async () => {
     const store = new TokenStore(redis, prefix);
     const { token, info } = await store.create({ name: 'olga.owner', roles: ['owner', 'owner'] });

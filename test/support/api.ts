@@ -46,9 +46,14 @@ export interface ApiAnswer {
   contentType: string;
 }
 
-export async function startApiSystem(name: string, opts: { policy?: Policy; readWaitMs?: number } = {}): Promise<ApiSystem> {
+/**
+ * `http` overrides the HTTP settings (timeouts, waiters, rate limit); tests run without a rate limit unless they set
+ * one, since a matrix test sends more than a person would.
+ */
+export async function startApiSystem(name: string, opts: { policy?: Policy; readWaitMs?: number; http?: Partial<Config['http']> } = {}): Promise<ApiSystem> {
   quietTemporalLogs();
-  const cfg = testConfig();
+  const base = testConfig();
+  const cfg: Config = { ...base, http: { ...base.http, rateLimitPerMinute: 0, ...opts.http } };
   const kafka = createKafka(cfg);
   const { topic, remove: removeTopic } = await createTestTopic(kafka, `test.api.${name}`);
   const deadLetterTopic = `${topic}.dlq`;

@@ -33,6 +33,12 @@ export function registrationData(partnershipId: string, policy: Policy = default
   };
 }
 
+/** What a client POSTs to register a partnership (the API picks the id and pins the service's policy). */
+export function registrationBody(name: string) {
+  const { partnershipId: _id, policy: _policy, ...body } = registrationData(name);
+  return { ...body, name: `Partnership ${name}` };
+}
+
 /** Completes every open checklist item: legal items by legal, the rest by their owner. */
 export async function completeChecklist(lc: LifecycleClient, id: string): Promise<void> {
   const state = registered(await lc.state(id));
