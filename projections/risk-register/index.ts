@@ -141,10 +141,11 @@ export async function riskCountsByStatus(reader: ReadModelReader): Promise<Recor
 }
 
 /** One partnership's risks, most severe first. */
-export async function risksOf(reader: ReadModelReader, partnershipId: string): Promise<PortfolioRisk[]> {
+export async function risksOf(reader: ReadModelReader, partnershipId: string): Promise<PortfolioRisk[] | null> {
   const { replies } = await reader.read(RISK_REGISTER, [{ command: 'GET', key: docKey(partnershipId) }]);
   const json = replies[0] as string | null;
-  if (json === null) return [];
+  // Every registered partnership has a register (empty until a risk is added): none means no such partnership.
+  if (json === null) return null;
   return Object.values((JSON.parse(json) as RiskRegisterDoc).risks)
     .map((r) => ({ partnershipId, ...r }))
     .sort(bySeverity);

@@ -112,8 +112,17 @@ const MALFORMED = new Set(['invalid_type', 'unrecognized_keys', 'invalid_union',
  */
 export function validationProblem(part: 'body' | 'query' | 'path', issues: ReadonlyArray<z.core.$ZodIssue>, input?: unknown): Problem {
   const missing = (i: z.core.$ZodIssue) => i.path.length > 0 && input !== undefined && valueAt(input, i.path) === undefined;
-  const errors = issues.map((i) => ({ field: fieldPath([part, ...i.path]), message: missing(i) && i.code !== 'invalid_type' ? 'required' : issueMessage(i) }));
-  const malformed = issues.some((i) => MALFORMED.has(i.code) || missing(i));
+  // A number where a whole number is wanted (a score of 3.5) is the right type out of the domain: 422, not 400.
+  const fraction = (i: z.core.$ZodIssue) => {
+    if (i.code !== 'invalid_type' || i.expected !== 'int' || input === undefined) return false;
+    const v = valueAt(input, i.path);
+    return typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+  };
+  const errors = issues.map((i) => ({
+    field: fieldPath([part, ...i.path]),
+    message: fraction(i) ? 'must be a whole number' : missing(i) && i.code !== 'invalid_type' ? 'required' : issueMessage(i),
+  }));
+  const malformed = issues.some((i) => (MALFORMED.has(i.code) && !fraction(i)) || missing(i));
   const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
   return malformed ? new Problem(400, 'malformed_request', detail, errors) : new Problem(422, 'invalid_field', detail, errors);
 }

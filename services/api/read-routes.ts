@@ -146,7 +146,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     query: z.object({ after }),
     models: [RISK_REGISTER],
     response: R.partnershipRisksResponse,
-    handle: ({ params, reader }) => risksOf(reader, params.id as string),
+    handle: ({ params, reader }) => notFound(risksOf(reader, params.id as string), `partnership ${params.id}`),
   },
   {
     path: '/partnerships/{id}/kpis',

@@ -124,6 +124,15 @@ describe('requests the API must refuse, and its contract', () => {
     }
   });
 
+  test('every read route of a partnership answers 404 for an unknown one', async () => {
+    const routes = READ_ROUTES.filter((r) => r.params.some((p) => p.name === 'id'));
+    expect(routes.length).toBeGreaterThanOrEqual(5);
+    for (const route of routes) {
+      const answer = await sys.call('GET', `/api/v1${route.path.replace('{id}', 'no-such-partnership')}`);
+      expect({ route: route.operationId, status: answer.status }).toEqual({ route: route.operationId, status: 404 });
+    }
+  });
+
   test('fields out of range are 422 and named', async () => {
     const before = await accepted(id);
     const scores = { ...flatScores(compressedPolicy, 3), [compressedPolicy.screening.criteria[0]?.id as string]: 6 };
