@@ -16,13 +16,20 @@ export interface InboxItem extends OpenStep {
 const inboxKey = (personId: string) => `inbox:${personId}`;
 const ITEMS = 'items';
 
+/** What an inbox lists of a partnership's open work: the steps awaiting their addressee, not those acknowledged. */
+const awaiting = (steps: Readonly<Record<string, OpenStep>>): Record<string, OpenStep> => Object.fromEntries(Object.entries(steps).filter(([, s]) => s.acknowledgedAt === null));
+
 /**
- * Inbox: every fired ladder step (reminder or escalation) in its addressee's inbox, sorted by when it fired. It leaves
- * when acknowledged, when its task closes (completed, decided, cancelled…) or when the deadline moves.
+ * Inbox: what its owner can act on, sorted by when it fired: the step each open task stands at (a reminder, or an
+ * escalation awaiting acknowledgement) in its addressee's inbox. It leaves when acknowledged, when a later step
+ * supersedes it, when its task closes (completed, decided, cancelled…) or when the deadline moves; the timeline keeps
+ * the history.
  */
 export const inboxProjection: Projection<Work> = {
   name: INBOX,
   events: LIFECYCLE_EVENTS,
+  // 2: superseded and acknowledged steps leave the inbox (December 2026).
+  version: 2,
   fold: foldOpenWork,
   sync(before, after, subject): IndexOp[] {
     // The entries follow the doc's steps: an event that left them as they were (folds keep the object) changes none.
@@ -30,8 +37,8 @@ export const inboxProjection: Projection<Work> = {
     const tasks = after?.tasks ?? {};
     return syncEntries(
       subject,
-      before?.steps ?? {},
-      after?.steps ?? {},
+      awaiting(before?.steps ?? {}),
+      awaiting(after?.steps ?? {}),
       { zset: (s) => inboxKey(s.addressee.id), hash: ITEMS },
       (s) => Date.parse(s.firedAt),
       (s): InboxItem => ({ partnershipId: subject, kind: s.step === 'reminder' ? 'reminder' : 'escalation', taskTitle: tasks[s.taskId]?.title ?? s.taskId, ...s }),

@@ -47,6 +47,8 @@ function mean(values: number[]): number | null {
 export const summaryProjection: Projection<SummaryDoc> = {
   name: SUMMARY,
   events: LIFECYCLE_EVENTS,
+  // 2: one open escalation per task, as the lifecycle counts them (December 2026).
+  version: 2,
   fold(doc, ce) {
     const event = lifecycleEventOf(ce);
     if (event.type === 'PartnershipRegistered') {

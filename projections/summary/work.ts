@@ -14,7 +14,10 @@ export interface OpenTask {
   openedAt: string;
 }
 
-/** A fired ladder step not yet answered: a reminder, or an escalation awaiting acknowledgement. */
+/**
+ * The step a task's ladder stands at: a reminder, or an escalation (acknowledged or awaiting acknowledgement). As in
+ * the lifecycle (`currentEscalation`), a task has at most one: a step fired later supersedes the earlier ones.
+ */
 export interface OpenStep {
   escalationId: string;
   taskId: string;
@@ -22,6 +25,8 @@ export interface OpenStep {
   addressee: Addressee;
   firedAt: string;
   respondBy: string | null;
+  /** When it was acknowledged; null while it awaits acknowledgement (what an inbox lists). */
+  acknowledgedAt: string | null;
 }
 
 /** The open work of one partnership, as the lifecycle's `evolve` keeps it: tasks and their unanswered ladder steps. */
@@ -69,12 +74,14 @@ export function foldWork(work: Work, event: Event, at: string): Work {
     case 'EscalationStepFired': {
       const { taskId, escalationId, step, addressee, respondBy } = event.data;
       if (work.tasks[taskId] === undefined) return work;
-      return { ...work, steps: { ...work.steps, [escalationId]: { escalationId, taskId, step, addressee, firedAt: at, respondBy: respondBy ?? null } } };
+      // The new step supersedes the task's earlier ones: one open escalation per task, as the lifecycle counts them.
+      const steps = Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== taskId));
+      return { ...work, steps: { ...steps, [escalationId]: { escalationId, taskId, step, addressee, firedAt: at, respondBy: respondBy ?? null, acknowledgedAt: null } } };
     }
     case 'EscalationAcknowledged': {
-      if (work.steps[event.data.escalationId] === undefined) return work;
-      const { [event.data.escalationId]: _acknowledged, ...steps } = work.steps;
-      return { ...work, steps };
+      const acknowledged = work.steps[event.data.escalationId];
+      if (acknowledged === undefined) return work;
+      return { ...work, steps: { ...work.steps, [acknowledged.escalationId]: { ...acknowledged, respondBy: event.data.respondBy ?? acknowledged.respondBy, acknowledgedAt: at } } };
     }
     case 'PartnershipRejected':
     case 'PartnershipExited':
@@ -97,7 +104,10 @@ export function nextDeadline(work: Work): string | null {
   return next;
 }
 
-/** Escalations (every fired step but reminders) still unanswered. */
+/**
+ * Open escalations: the step each open task stands at, unless it is a reminder, acknowledged or not. The lifecycle's
+ * `openEscalationCount` (and the `OpenEscalations` search attribute) counts the same, one per task.
+ */
 export function openEscalations(work: Work): OpenStep[] {
   return Object.values(work.steps).filter((s) => s.step !== 'reminder');
 }

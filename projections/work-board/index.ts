@@ -52,7 +52,8 @@ export const workBoardProjection: Projection<Work> = {
   name: WORK_BOARD,
   events: LIFECYCLE_EVENTS,
   // 2: tasks per owner and escalation counts (November 2026). 3: a count that comes to 0 is removed, not kept as 0.
-  version: 3,
+  // 4: one open escalation per task, acknowledged ones flagged, as the lifecycle counts them (December 2026).
+  version: 4,
   fold: foldOpenWork,
   sync(before, after, subject): IndexOp[] {
     // The entries follow the doc: an event that left it as it was changes none of them. Folds keep the tasks or the

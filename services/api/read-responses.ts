@@ -156,6 +156,7 @@ const openStep = {
   addressee: addresseeSchema,
   firedAt: time,
   respondBy: time.nullable(),
+  acknowledgedAt: time.nullable(),
 };
 
 export const inboxResponse = page(

@@ -327,7 +327,7 @@ describe('tables', () => {
         total: 2,
         offset: 0,
         limit: 1,
-        items: [{ partnershipId: 'acme-1', escalationId: 'dd.1:0:L1', taskId: 'dd.1', step: 'L1', addressee: { role: 'pmo_lead', id: 'pat' }, firedAt: '2026-01-05T00:00:00.000Z', respondBy: null, ageMs: 86_400_000 }],
+        items: [{ partnershipId: 'acme-1', escalationId: 'dd.1:0:L1', taskId: 'dd.1', step: 'L1', addressee: { role: 'pmo_lead', id: 'pat' }, firedAt: '2026-01-05T00:00:00.000Z', respondBy: null, acknowledgedAt: null, ageMs: 86_400_000 }],
         byLevel: { L1: 1, L2: 1 },
         byAddressee: { pat: 1, sam: 1 },
       },

@@ -44,20 +44,22 @@ describe('work-board read model', () => {
     expect(model.zset('tasks:by-due').map(([m]) => m)).toEqual(['p-1/b', 'p-1/c', 'p-1/a']);
   });
 
-  test('escalations are counted by level and addressee as they fire and are answered; reminders are not escalations', () => {
+  test('escalations are counted by level and addressee, one per task as the lifecycle counts them; reminders are not escalations', () => {
     const fired2 = base().add('EscalationStepFired', fired('a', 'L2', { role: 'executive_sponsor', id: 'sam.sponsor' }, '2025-01-11T00:00:00.000Z'));
     const counts = (events: typeof fired2.events) => Object.fromEntries((replay(workBoardProjection, events).snapshot().index as Record<string, Array<[string, string]>>)['escalations:counts'] ?? []);
 
     expect(counts(fired2.events)).toEqual({ 'level:L1': '1', 'level:L2': '1', 'addressee:pat.pmo': '1', 'addressee:sam.sponsor': '1' });
+    // Acknowledged is still open (flagged) until the task closes; a closed task takes its escalation with it.
     const answered = fired2.add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' }).add('TaskCompleted', { taskId: 'a' });
+    expect(counts(answered.events)).toEqual({ 'level:L1': '1', 'addressee:pat.pmo': '1' });
     // A count that comes to 0 is removed, so a count is there exactly while it is non-zero.
-    expect(counts(answered.events)).toEqual({});
+    const closed = answered.add('TaskCompleted', { taskId: 'b' });
+    expect(counts(closed.events)).toEqual({});
     // Counted event by event (the counts rise and fall) or over the whole history at once: the same keys.
-    expect(replay(workBoardProjection, answered.events, 1).snapshot()).toEqual(replay(workBoardProjection, answered.events).snapshot());
-    const oneAnswered = base()
-      .add('EscalationStepFired', fired('a', 'L2', { role: 'executive_sponsor', id: 'sam.sponsor' }, '2025-01-11T00:00:00.000Z'))
-      .add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' });
-    expect(counts(oneAnswered.events)).toEqual({ 'level:L2': '1', 'addressee:sam.sponsor': '1' });
+    expect(replay(workBoardProjection, closed.events, 1).snapshot()).toEqual(replay(workBoardProjection, closed.events).snapshot());
+    // A later step supersedes the task's earlier one: b climbing to L3 leaves one escalation for b, at L3.
+    const climbed = base().add('EscalationStepFired', fired('b', 'L3', { role: 'steering_committee', id: 'steerco' }, '2025-01-12T00:00:00.000Z'));
+    expect(counts(climbed.events)).toEqual({ 'level:L3': '1', 'addressee:steerco': '1' });
   });
 
   test('applying every event twice equals applying it once', () => {
@@ -69,6 +71,18 @@ describe('work-board read model', () => {
 });
 
 describe('inbox read model', () => {
+  test('a step superseded by a later one leaves the inbox; so does an acknowledged one: an inbox holds what its owner can act on', () => {
+    const climbed = base()
+      .add('EscalationStepFired', fired('b', 'L2', { role: 'executive_sponsor', id: 'sam.sponsor' }, '2025-01-11T00:00:00.000Z'))
+      .add('EscalationStepFired', fired('b', 'L3', { role: 'steering_committee', id: 'steerco' }, '2025-01-12T00:00:00.000Z'));
+    const model = replay(inboxProjection, climbed.events);
+    expect(model.zset('inbox:pat.pmo')).toEqual([]);
+    expect(model.zset('inbox:sam.sponsor')).toEqual([]);
+    expect(model.zset('inbox:steerco').map(([m]) => m)).toEqual(['p-1/b:0:L3']);
+    const acknowledged = replay(inboxProjection, climbed.add('EscalationAcknowledged', { escalationId: 'b:0:L3', taskId: 'b', step: 'L3' }).events);
+    expect(acknowledged.zset('inbox:steerco')).toEqual([]);
+  });
+
   test('given a reminder and an escalation, then each is in its addressee’s inbox', () => {
     const model = replay(inboxProjection, base().events);
 
