@@ -6,6 +6,7 @@ import { findingId, riskId } from './ids';
 import { accept, draft, reject, wrongStage, type Outcome } from './outcome';
 import type { ActiveState, RegisteredBase } from './state';
 import { dueAfter, openChecklist, openGate } from './tasks';
+import { entryOf } from '../records';
 
 /** Starts a due-diligence phase: its checklist is due at the end of the phase, its gate decision after that. */
 export function startDueDiligencePhase(state: RegisteredBase, phase: DdPhase, now: string): EventDraft[] {
@@ -30,7 +31,7 @@ export function recordFinding(cmd: CommandOf<'RecordFinding'>, state: ActiveStat
   if (!allowed.ok) return allowed;
   if (state.stage !== 'due_diligence') return wrongStage('recording a finding', state, 'findings belong to due diligence: add a risk instead');
   const { data } = cmd;
-  const task = data.taskId === undefined ? undefined : state.tasks[data.taskId];
+  const task = data.taskId === undefined ? undefined : entryOf(state.tasks, data.taskId);
   if (data.taskId !== undefined && task === undefined) {
     return reject('unknown_task', `there is no task ${data.taskId} to attach the finding to; leave taskId out or name a due-diligence item`, {
       taskId: data.taskId,

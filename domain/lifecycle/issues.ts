@@ -6,6 +6,7 @@ import { issueId } from './ids';
 import { accept, draft, reject, type Outcome } from './outcome';
 import type { ActiveState } from './state';
 import { openTask } from './tasks';
+import { entryOf } from '../records';
 
 /** Raise an issue at any stage: a task due by its severity's resolution time, owned by the PMO lead unless named. */
 export function raiseIssue(cmd: CommandOf<'RaiseIssue'>, state: ActiveState): Outcome {
@@ -34,7 +35,7 @@ export function raiseIssue(cmd: CommandOf<'RaiseIssue'>, state: ActiveState): Ou
 /** Resolve an open issue (its owner or ops); its ladder ends. */
 export function resolveIssue(cmd: CommandOf<'ResolveIssue'>, state: ActiveState): Outcome {
   const { issueId: id, resolution } = cmd.data;
-  const task = state.tasks[id];
+  const task = entryOf(state.tasks, id);
   if (task === undefined || task.kind !== 'issue') {
     return reject('unknown_issue', `there is no issue ${id}; open issues are listed among the open tasks (kind "issue")`, { issueId: id });
   }
