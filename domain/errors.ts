@@ -24,6 +24,7 @@ export const domainErrorCodeSchema = z.enum([
   'unknown_issue',
   'stale_command',
   'not_due_yet',
+  'limit_reached',
 ]);
 
 export type DomainErrorCode = z.infer<typeof domainErrorCodeSchema>;

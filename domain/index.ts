@@ -10,4 +10,5 @@ export * from './commands';
 export * from './events';
 export * from './upcast';
 export * from './records';
+export * from './limits';
 export * from './lifecycle';

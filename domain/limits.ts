@@ -38,7 +38,7 @@ export const PARTNERSHIP_CAPS = {
   risks: 200,
   /** Due-diligence findings. */
   findings: 100,
-  /** KPIs defined at the launch gate. */
+  /** KPIs defined at the launch gate (and so KPI values per review): the DecideGate schema's maximum. */
   kpis: 50,
   /** Issues open at once. */
   openIssues: 50,

@@ -2,6 +2,7 @@ import type { CommandOf } from '../commands';
 import { authorize } from '../decision-rights';
 import type { EventDraft } from '../events';
 import type { DdPhase } from '../policy/schema';
+import { overCap } from './caps';
 import { findingId, riskId } from './ids';
 import { accept, draft, reject, wrongStage, type Outcome } from './outcome';
 import type { ActiveState, RegisteredBase } from './state';
@@ -37,6 +38,8 @@ export function recordFinding(cmd: CommandOf<'RecordFinding'>, state: ActiveStat
       taskId: data.taskId,
     });
   }
+  const full = overCap(state, 'findings') ?? overCap(state, 'risks');
+  if (full !== undefined) return full;
   const now = cmd.metadata.now;
   const id = findingId(state.counters.findings + 1);
   return accept(

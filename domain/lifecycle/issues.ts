@@ -2,6 +2,7 @@ import type { CommandOf } from '../commands';
 import { authorize } from '../decision-rights';
 import { addDuration } from '../duration';
 import { isBefore } from '../time';
+import { overCap } from './caps';
 import { issueId } from './ids';
 import { accept, draft, reject, type Outcome } from './outcome';
 import type { ActiveState } from './state';
@@ -16,6 +17,8 @@ export function raiseIssue(cmd: CommandOf<'RaiseIssue'>, state: ActiveState): Ou
   const now = cmd.metadata.now;
   const due = dueAt ?? addDuration(now, state.policy.issues.resolveWithin[severity]);
   if (!isBefore(now, due)) return reject('invalid_deadline', `the issue's due date ${due} is not after now (${now}); pick a date in the future`);
+  const full = overCap(state, 'openIssues');
+  if (full !== undefined) return full;
   const id = issueId(state.counters.issues + 1);
   return accept(
     draft('IssueRaised', { issueId: id, taskId: id, title, severity, ...(description === undefined ? {} : { description }) }),

@@ -1,5 +1,6 @@
 import type { CommandOf } from '../commands';
 import { authorize } from '../decision-rights';
+import { overCap } from './caps';
 import { riskId } from './ids';
 import { accept, draft, reject, type Outcome } from './outcome';
 import type { ActiveState } from './state';
@@ -9,6 +10,8 @@ import { hasEntry } from '../records';
 export function addRisk(cmd: CommandOf<'AddRisk'>, state: ActiveState): Outcome {
   const allowed = authorize('manage_risks', cmd.metadata.actor);
   if (!allowed.ok) return allowed;
+  const full = overCap(state, 'risks');
+  if (full !== undefined) return full;
   const now = cmd.metadata.now;
   return accept(
     draft('RiskAdded', {

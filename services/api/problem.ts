@@ -97,6 +97,7 @@ export const REFUSAL_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   unknown_issue: 404,
   stale_command: 409,
   not_due_yet: 409,
+  limit_reached: 409,
 };
 
 export function refusalStatus(code: string): number {
