@@ -5,6 +5,8 @@ export const domainErrorCodeSchema = z.enum([
   'invalid_command',
   'invalid_policy',
   'invalid_event',
+  /** An event too large for one Kafka request: it can never be published. */
+  'event_too_large',
   'forbidden',
   'not_registered',
   'already_registered',
