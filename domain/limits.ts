@@ -16,6 +16,8 @@ export const INPUT_LIMITS = {
   list: 100,
   /** Items of one checklist in a policy. */
   checklistItems: 50,
+  /** Criteria of the screening matrix in a policy (each with up to `text` of what it covers). */
+  criteria: 20,
   /** Mitigation actions of one risk, each at most `name` long. */
   mitigationActions: 20,
 } as const;

@@ -65,7 +65,7 @@ const score = z.number().min(1, 'scores run from 1 to 5').max(5, 'scores run fro
 /** The weighted decision matrix that turns 1–5 scores into a composite and a recommendation. */
 export const screeningPolicySchema = z
   .strictObject({
-    criteria: maxItems(criterionSchema, INPUT_LIMITS.list)
+    criteria: maxItems(criterionSchema, INPUT_LIMITS.criteria)
       .min(1, 'list at least one criterion')
       .superRefine((criteria, ctx) => {
         uniqueIds(criteria, ctx);

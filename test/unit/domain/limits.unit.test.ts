@@ -1,5 +1,5 @@
-import { INPUT_LIMITS, PARTNERSHIP_CAPS, RECORDED_LIMITS, eventSchema, type CommandInput, type Event, type State } from '../../../domain';
-import { T0, accepted, at, command, contractFrom, exec, inDueDiligence, inLaunch, inOptimization, ops, owner, refused, registered, registration } from './fixtures';
+import { INPUT_LIMITS, PARTNERSHIP_CAPS, RECORDED_LIMITS, eventSchema, parsePolicy, type CommandInput, type Event, type State } from '../../../domain';
+import { T0, accepted, at, command, compressedPolicy, contractFrom, exec, inDueDiligence, inLaunch, inOptimization, ops, owner, refused, registered, registration } from './fixtures';
 
 const long = (n: number) => 'x'.repeat(n);
 const NOW = at(T0, 'PT21M');
@@ -77,6 +77,19 @@ describe('size limits of commands', () => {
     expect(events.map((e) => e.type)).toEqual(['IssueRaised', 'TaskOpened']);
     const opened = events[1] as Extract<Event, { type: 'TaskOpened' }>;
     expect(opened.data.task.title.length).toBeGreaterThan(INPUT_LIMITS.name);
+  });
+});
+
+describe('size limits of policies (registration carries one)', () => {
+  it('refuses a checklist longer than its limit, naming the field', () => {
+    const items = Array.from({ length: INPUT_LIMITS.checklistItems + 1 }, (_, i) => ({ id: `item-${i}`, title: `Item ${i}` }));
+    const policy = { ...compressedPolicy, launch: { ...compressedPolicy.launch, items } };
+    expect(parsePolicy(policy)).toEqual({ ok: false, message: `launch.items: at most ${INPUT_LIMITS.checklistItems} items` });
+  });
+
+  it('refuses a checklist item title over its limit, naming the field', () => {
+    const policy = { ...compressedPolicy, launch: { ...compressedPolicy.launch, items: [{ id: 'item', title: long(INPUT_LIMITS.name + 1) }] } };
+    expect(parsePolicy(policy)).toEqual({ ok: false, message: `launch.items[0].title: at most ${INPUT_LIMITS.name} characters` });
   });
 });
 
