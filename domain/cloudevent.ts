@@ -85,3 +85,23 @@ export function toCloudEvent(input: { type: string; subject: string; sequence: n
     data: input.data,
   };
 }
+
+/**
+ * The Kafka message of a CloudEvent, in the CloudEvents Kafka protocol binding's structured content mode: the whole
+ * event as JSON in the value, `content-type: application/cloudevents+json`, the subject as the key (the binding's
+ * `partitionkey`). Two attributes are copied into headers in the binding's `ce_` form so brokers' tools and routers can
+ * read them without parsing the value; the value is the event, the headers are a convenience.
+ */
+export const KAFKA_CLOUDEVENT_HEADERS = { contentType: 'content-type', id: 'ce_id', type: 'ce_type' } as const;
+
+/** The media type of a structured-mode CloudEvent in JSON. */
+export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json';
+
+/** Key, value and headers of the Kafka message that carries `event`. */
+export function toKafkaMessage(event: CloudEvent): { key: string; value: string; headers: Record<string, string> } {
+  return {
+    key: event.subject,
+    value: JSON.stringify(event),
+    headers: { [KAFKA_CLOUDEVENT_HEADERS.contentType]: STRUCTURED_CONTENT_TYPE, [KAFKA_CLOUDEVENT_HEADERS.id]: event.id, [KAFKA_CLOUDEVENT_HEADERS.type]: event.type },
+  };
+}

@@ -1,19 +1,24 @@
 import { z } from 'zod';
 import { durationSchema } from './duration';
+import { INPUT_LIMITS, PARTNERSHIP_CAPS, maxChars, maxItems, maxKeys } from './limits';
 import {
   contractInputSchema,
   gateIdSchema,
   healthRatingsSchema,
+  attributesSchema,
+  escalationIdSchema,
   kpiDefinitionSchema,
   ladderStepSchema,
+  mitigationSchema,
   partnershipIdSchema,
   personIdSchema,
   ratingSchema,
+  recordIdSchema,
   riskCategorySchema,
   riskStatusSchema,
   structureSchema,
 } from './model';
-import { issueSeveritySchema, partnershipKindSchema, policySchema, reviewCadenceSchema, timelineModifierSchema } from './policy/schema';
+import { issueSeveritySchema, partnershipKindSchema, policySchema, reviewCadenceSchema, slugSchema, timelineModifierSchema } from './policy/schema';
 import { actorSchema } from './roles';
 import { isoTimeSchema } from './time';
 
@@ -22,12 +27,17 @@ export const commandMetadataSchema = z.object({
   actor: actorSchema,
   now: isoTimeSchema,
   /** The caller's id for this command (e.g. the Temporal update id); recorded as the events' causation id. */
-  commandId: z.string().min(1).optional(),
+  commandId: maxChars(INPUT_LIMITS.id).min(1).optional(),
 });
 export type CommandMetadata = z.infer<typeof commandMetadataSchema>;
 
-const text = z.string().trim().min(1);
-const rationale = z.string().trim().min(1, 'say why: the rationale is recorded with the decision');
+/** A name or title. */
+const name = maxChars(INPUT_LIMITS.name).trim().min(1);
+/** Free text that must say something: a resolution, a reason. */
+const text = maxChars(INPUT_LIMITS.text).trim().min(1);
+/** Free text that may be left out: a note, a description, a summary. */
+const note = maxChars(INPUT_LIMITS.text);
+const rationale = maxChars(INPUT_LIMITS.text).trim().min(1, 'say why: the rationale is recorded with the decision');
 
 function command<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.object({ type: z.literal(type), data, metadata: commandMetadataSchema });
@@ -38,12 +48,12 @@ export const registerPartnershipSchema = command(
   'RegisterPartnership',
   z.object({
     partnershipId: partnershipIdSchema,
-    name: text,
-    partner: text,
+    name,
+    partner: name,
     kind: partnershipKindSchema,
     structure: structureSchema,
-    modifiers: z.array(timelineModifierSchema).default([]),
-    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    modifiers: maxItems(timelineModifierSchema, INPUT_LIMITS.list).default([]),
+    attributes: attributesSchema.default({}),
     owner: personIdSchema,
     pmoLead: personIdSchema,
     executiveSponsor: personIdSchema,
@@ -56,7 +66,7 @@ export const registerPartnershipSchema = command(
 /** An evaluator's 1–5 score for every screening criterion; a second submission replaces the first. */
 export const submitScreeningScoreSchema = command(
   'SubmitScreeningScore',
-  z.object({ evaluator: personIdSchema, scores: z.record(z.string(), ratingSchema) }),
+  z.object({ evaluator: personIdSchema, scores: maxKeys(z.record(slugSchema, ratingSchema), INPUT_LIMITS.list) }),
 );
 
 /** Decide a gate. Advancing the launch gate needs the contract (unless given at registration) and at least one KPI. */
@@ -67,24 +77,24 @@ export const decideGateSchema = command(
     outcome: z.enum(['advance', 'reject']),
     rationale,
     contract: contractInputSchema.optional(),
-    kpis: z.array(kpiDefinitionSchema).optional(),
+    kpis: maxItems(kpiDefinitionSchema, PARTNERSHIP_CAPS.kpis).optional(),
   }),
 );
 
 /** Give an open task to someone else. */
-export const assignTaskSchema = command('AssignTask', z.object({ taskId: text, owner: personIdSchema }));
+export const assignTaskSchema = command('AssignTask', z.object({ taskId: recordIdSchema, owner: personIdSchema }));
 
 /** Complete a checklist item or a review; a review records KPI values and relationship-health ratings. */
 export const completeTaskSchema = command(
   'CompleteTask',
   z.object({
-    taskId: text,
-    note: z.string().optional(),
+    taskId: recordIdSchema,
+    note: note.optional(),
     review: z
       .object({
-        kpiValues: z.record(z.string(), z.number().finite()).default({}),
+        kpiValues: maxKeys(z.record(slugSchema, z.number().finite()), PARTNERSHIP_CAPS.kpis).default({}),
         healthRatings: healthRatingsSchema.default({}),
-        summary: z.string().optional(),
+        summary: note.optional(),
         recommendation: z.enum(['renew', 'expand', 'terminate']).optional(),
       })
       .optional(),
@@ -94,21 +104,21 @@ export const completeTaskSchema = command(
 /** Move an open task's due date; its ladder is planned again from the new date. */
 export const moveDeadlineSchema = command(
   'MoveDeadline',
-  z.object({ taskId: text, dueAt: isoTimeSchema, reason: z.string().trim().min(1, 'say why the deadline moves') }),
+  z.object({ taskId: recordIdSchema, dueAt: isoTimeSchema, reason: maxChars(INPUT_LIMITS.text).trim().min(1, 'say why the deadline moves') }),
 );
 
 /** Record a due-diligence finding with its risk rating; it enters the risk register. */
 export const recordFindingSchema = command(
   'RecordFinding',
   z.object({
-    taskId: text.optional(),
-    title: text,
-    detail: z.string().optional(),
+    taskId: recordIdSchema.optional(),
+    title: name,
+    detail: note.optional(),
     category: riskCategorySchema,
     likelihood: ratingSchema,
     impact: ratingSchema,
     owner: personIdSchema.optional(),
-    mitigation: z.array(text).default([]),
+    mitigation: mitigationSchema.default([]),
   }),
 );
 
@@ -116,12 +126,12 @@ export const recordFindingSchema = command(
 export const addRiskSchema = command(
   'AddRisk',
   z.object({
-    title: text,
+    title: name,
     category: riskCategorySchema,
     likelihood: ratingSchema,
     impact: ratingSchema,
     owner: personIdSchema,
-    mitigation: z.array(text).default([]),
+    mitigation: mitigationSchema.default([]),
   }),
 );
 
@@ -130,13 +140,13 @@ export const updateRiskSchema = command(
   'UpdateRisk',
   z
     .object({
-      riskId: text,
+      riskId: recordIdSchema,
       likelihood: ratingSchema.optional(),
       impact: ratingSchema.optional(),
       owner: personIdSchema.optional(),
-      mitigation: z.array(text).optional(),
+      mitigation: mitigationSchema.optional(),
       status: riskStatusSchema.optional(),
-      note: z.string().optional(),
+      note: note.optional(),
     })
     .refine((d) => [d.likelihood, d.impact, d.owner, d.mitigation, d.status].some((v) => v !== undefined), {
       message: 'change at least one of likelihood, impact, owner, mitigation or status',
@@ -144,25 +154,25 @@ export const updateRiskSchema = command(
 );
 
 /** Record a value for a defined KPI. */
-export const recordKpiSchema = command('RecordKpi', z.object({ kpiId: text, value: z.number().finite(), note: z.string().optional() }));
+export const recordKpiSchema = command('RecordKpi', z.object({ kpiId: slugSchema, value: z.number().finite(), note: note.optional() }));
 
 /** Raise an issue; it is a task due by its severity's resolution time and climbs the ladder until resolved. */
 export const raiseIssueSchema = command(
   'RaiseIssue',
   z.object({
-    title: text,
+    title: name,
     severity: issueSeveritySchema,
-    description: z.string().optional(),
+    description: note.optional(),
     owner: personIdSchema.optional(),
     dueAt: isoTimeSchema.optional(),
   }),
 );
 
 /** Resolve an open issue. */
-export const resolveIssueSchema = command('ResolveIssue', z.object({ issueId: text, resolution: text }));
+export const resolveIssueSchema = command('ResolveIssue', z.object({ issueId: recordIdSchema, resolution: text }));
 
 /** Acknowledge an escalation; this re-arms that level's response time from now. */
-export const acknowledgeEscalationSchema = command('AcknowledgeEscalation', z.object({ escalationId: text, note: z.string().optional() }));
+export const acknowledgeEscalationSchema = command('AcknowledgeEscalation', z.object({ escalationId: escalationIdSchema, note: note.optional() }));
 
 /** The renewal decision: renew (optionally for `term`), renegotiate (a new `contract`), or exit (serves notice). */
 export const decideRenewalSchema = command(
@@ -185,7 +195,7 @@ export const decideRenewalSchema = command(
 export const serveNoticeSchema = command('ServeNotice', z.object({ reason: text, noticePeriod: durationSchema.optional() }));
 
 /** System: fire the next step of a task's ladder, planned for `at`. */
-export const fireEscalationStepSchema = command('FireEscalationStep', z.object({ taskId: text, step: ladderStepSchema, at: isoTimeSchema }));
+export const fireEscalationStepSchema = command('FireEscalationStep', z.object({ taskId: recordIdSchema, step: ladderStepSchema, at: isoTimeSchema }));
 
 /** System: open the review of the period starting at `periodStart`. */
 export const openReviewSchema = command('OpenReview', z.object({ cadence: reviewCadenceSchema, periodStart: isoTimeSchema }));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_LIMITS, maxChars } from './limits';
 import { fromMs, toMs } from './time';
 
 /** The components of an ISO-8601 duration; all whole numbers. */
@@ -37,8 +38,7 @@ export function parseDuration(text: string): DurationParts {
 }
 
 /** An ISO-8601 duration (whole numbers, `Y M W D T H M S`), e.g. `P6M`, `P3W`, `P14D`, `PT4H`, `P1M15D`. */
-export const durationSchema = z
-  .string()
+export const durationSchema = maxChars(INPUT_LIMITS.id)
   .refine((v) => tryParseDuration(v) !== undefined, { message: 'expected an ISO-8601 duration such as P6M, P3W, P14D or PT4H' });
 
 /** A duration longer than zero (a cadence of zero would fire forever). */

@@ -5,6 +5,8 @@ export const domainErrorCodeSchema = z.enum([
   'invalid_command',
   'invalid_policy',
   'invalid_event',
+  /** An event too large for one Kafka request: it can never be published. */
+  'event_too_large',
   'forbidden',
   'not_registered',
   'already_registered',
@@ -24,6 +26,7 @@ export const domainErrorCodeSchema = z.enum([
   'unknown_issue',
   'stale_command',
   'not_due_yet',
+  'limit_reached',
 ]);
 
 export type DomainErrorCode = z.infer<typeof domainErrorCodeSchema>;

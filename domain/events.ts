@@ -10,6 +10,7 @@ import {
   personIdSchema,
   profileSchema,
   ratingSchema,
+  recordedMitigationSchema,
   riskSchema,
   riskStatusSchema,
   taskSpecSchema,
@@ -18,6 +19,15 @@ import { effectivePolicySchema } from './policy/resolve';
 import { ddPhaseSchema, issueSeveritySchema, reviewCadenceSchema } from './policy/schema';
 import { actorSchema } from './roles';
 import { isoTimeSchema } from './time';
+import { RECORDED_LIMITS, maxChars, maxItems, maxKeys } from './limits';
+
+// Every string and list an event carries is bounded (RECORDED_LIMITS): checked when produced and when consumed.
+/** A task, risk, issue, finding, KPI or escalation id. */
+const id = maxChars(RECORDED_LIMITS.id);
+/** A title. */
+const name = maxChars(RECORDED_LIMITS.name);
+/** A rationale, reason, note, description, detail, resolution or summary. */
+const text = maxChars(RECORDED_LIMITS.text);
 
 /** Where an event sits and who caused it. `sequence` is gapless per partnership, starting at 1. */
 export const eventMetadataSchema = z.object({
@@ -25,7 +35,7 @@ export const eventMetadataSchema = z.object({
   sequence: z.number().int().positive(),
   occurredAt: isoTimeSchema,
   actor: actorSchema,
-  causationId: z.string().optional(),
+  causationId: id.optional(),
 });
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;
 
@@ -54,8 +64,8 @@ export const screeningScoreSubmittedSchema = event(
   1,
   z.object({
     evaluator: personIdSchema,
-    scores: z.record(z.string(), ratingSchema),
-    averages: z.record(z.string(), z.number()),
+    scores: maxKeys(z.record(id, ratingSchema), RECORDED_LIMITS.list),
+    averages: maxKeys(z.record(id, z.number()), RECORDED_LIMITS.list),
     composite: z.number(),
     recommendation: recommendationSchema,
   }),
@@ -67,9 +77,9 @@ export const gateDecidedSchema = event(
   1,
   z.object({
     gate: gateIdSchema,
-    taskId: z.string(),
+    taskId: id,
     outcome: z.enum(['advance', 'reject']),
-    rationale: z.string(),
+    rationale: text,
     composite: z.number().nullable(),
     recommendation: recommendationSchema.nullable(),
   }),
@@ -82,50 +92,50 @@ export const dueDiligencePhaseStartedSchema = event('DueDiligencePhaseStarted', 
 export const launchStartedSchema = event('LaunchStarted', 1, z.object({ endsAt: isoTimeSchema }));
 
 /** The launch gate passed: the contract and KPIs are recorded and the review cadence starts at the contract start. */
-export const optimizationStartedSchema = event('OptimizationStarted', 1, z.object({ contract: contractSchema, kpis: z.array(kpiDefinitionSchema) }));
+export const optimizationStartedSchema = event('OptimizationStarted', 1, z.object({ contract: contractSchema, kpis: maxItems(kpiDefinitionSchema, RECORDED_LIMITS.list) }));
 
 /** A gate rejected the partnership; the lifecycle has ended. */
-export const partnershipRejectedSchema = event('PartnershipRejected', 1, z.object({ gate: gateIdSchema, rationale: z.string() }));
+export const partnershipRejectedSchema = event('PartnershipRejected', 1, z.object({ gate: gateIdSchema, rationale: text }));
 
 /** A task opened, with its owner and due date. */
 export const taskOpenedSchema = event('TaskOpened', 1, z.object({ task: taskSpecSchema }));
 
 /** A task was given to someone else. */
-export const taskAssignedSchema = event('TaskAssigned', 1, z.object({ taskId: z.string(), owner: personIdSchema, previousOwner: personIdSchema }));
+export const taskAssignedSchema = event('TaskAssigned', 1, z.object({ taskId: id, owner: personIdSchema, previousOwner: personIdSchema }));
 
 /** A checklist item was completed. */
-export const taskCompletedSchema = event('TaskCompleted', 1, z.object({ taskId: z.string(), note: z.string().optional() }));
+export const taskCompletedSchema = event('TaskCompleted', 1, z.object({ taskId: id, note: text.optional() }));
 
 /** A review was completed, recording KPI values and relationship-health ratings. */
 export const reviewCompletedSchema = event(
   'ReviewCompleted',
   1,
   z.object({
-    taskId: z.string(),
+    taskId: id,
     cadence: reviewCadenceSchema,
     periodStart: isoTimeSchema,
-    kpiValues: z.record(z.string(), z.number()),
+    kpiValues: maxKeys(z.record(id, z.number()), RECORDED_LIMITS.list),
     healthRatings: healthRatingsSchema,
-    summary: z.string().optional(),
+    summary: text.optional(),
     recommendation: z.enum(['renew', 'expand', 'terminate']).optional(),
   }),
 );
 
 /** A task stopped mattering (the partnership was rejected, served notice or exited); its ladder ends. */
-export const taskCancelledSchema = event('TaskCancelled', 1, z.object({ taskId: z.string(), reason: z.string() }));
+export const taskCancelledSchema = event('TaskCancelled', 1, z.object({ taskId: id, reason: text }));
 
 /** A task's due date moved; its ladder is planned again from the new date. */
 export const deadlineMovedSchema = event(
   'DeadlineMoved',
   1,
-  z.object({ taskId: z.string(), previousDueAt: isoTimeSchema, dueAt: isoTimeSchema, reason: z.string() }),
+  z.object({ taskId: id, previousDueAt: isoTimeSchema, dueAt: isoTimeSchema, reason: text }),
 );
 
 /** A due-diligence finding was recorded and entered the risk register as `risk`. */
 export const findingRecordedSchema = event(
   'FindingRecorded',
   1,
-  z.object({ findingId: z.string(), taskId: z.string().optional(), title: z.string(), detail: z.string().optional(), risk: riskSchema }),
+  z.object({ findingId: id, taskId: id.optional(), title: name, detail: text.optional(), risk: riskSchema }),
 );
 
 /** A risk was added to the register. */
@@ -136,51 +146,51 @@ export const riskUpdatedSchema = event(
   'RiskUpdated',
   1,
   z.object({
-    riskId: z.string(),
+    riskId: id,
     changes: z.object({
       likelihood: ratingSchema.optional(),
       impact: ratingSchema.optional(),
       owner: personIdSchema.optional(),
-      mitigation: z.array(z.string()).optional(),
+      mitigation: recordedMitigationSchema.optional(),
       status: riskStatusSchema.optional(),
     }),
-    note: z.string().optional(),
+    note: text.optional(),
   }),
 );
 
 /** A KPI value was recorded. */
-export const kpiRecordedSchema = event('KpiRecorded', 1, z.object({ kpiId: z.string(), value: z.number(), note: z.string().optional() }));
+export const kpiRecordedSchema = event('KpiRecorded', 1, z.object({ kpiId: id, value: z.number(), note: text.optional() }));
 
 /** v1 of IssueRaised, before issues had a severity. Kept so old histories can be upcast. */
 export const issueRaisedV1Schema = event(
   'IssueRaised',
   1,
-  z.object({ issueId: z.string(), taskId: z.string(), title: z.string(), description: z.string().optional() }),
+  z.object({ issueId: id, taskId: id, title: name, description: text.optional() }),
 );
 
 /** An issue was raised with a severity; its task (`taskId`) follows the ladder until the issue is resolved. */
 export const issueRaisedSchema = event(
   'IssueRaised',
   2,
-  z.object({ issueId: z.string(), taskId: z.string(), title: z.string(), severity: issueSeveritySchema, description: z.string().optional() }),
+  z.object({ issueId: id, taskId: id, title: name, severity: issueSeveritySchema, description: text.optional() }),
 );
 
 /** An issue was resolved. */
-export const issueResolvedSchema = event('IssueResolved', 1, z.object({ issueId: z.string(), taskId: z.string(), resolution: z.string() }));
+export const issueResolvedSchema = event('IssueResolved', 1, z.object({ issueId: id, taskId: id, resolution: text }));
 
 /** A ladder step fired: who it went to, when it was planned for, and why. Levels carry `respondBy`. */
 export const escalationStepFiredSchema = event(
   'EscalationStepFired',
   1,
   z.object({
-    taskId: z.string(),
+    taskId: id,
     step: ladderStepSchema,
-    escalationId: z.string(),
+    escalationId: id,
     round: z.number().int().nonnegative(),
     scheduledAt: isoTimeSchema,
     dueAt: isoTimeSchema,
     addressee: addresseeSchema,
-    reason: z.string(),
+    reason: text,
     respondBy: isoTimeSchema.optional(),
   }),
 );
@@ -189,17 +199,17 @@ export const escalationStepFiredSchema = event(
 export const escalationAcknowledgedSchema = event(
   'EscalationAcknowledged',
   1,
-  z.object({ escalationId: z.string(), taskId: z.string(), step: ladderStepSchema, respondBy: isoTimeSchema.optional(), note: z.string().optional() }),
+  z.object({ escalationId: id, taskId: id, step: ladderStepSchema, respondBy: isoTimeSchema.optional(), note: text.optional() }),
 );
 
 /** The renewal window opened for the term ending at `termEnd`; the decision is task `taskId`. */
-export const renewalWindowOpenedSchema = event('RenewalWindowOpened', 1, z.object({ termEnd: isoTimeSchema, taskId: z.string() }));
+export const renewalWindowOpenedSchema = event('RenewalWindowOpened', 1, z.object({ termEnd: isoTimeSchema, taskId: id }));
 
 /** The renewal was decided. */
 export const renewalDecidedSchema = event(
   'RenewalDecided',
   1,
-  z.object({ taskId: z.string(), decision: z.enum(['renew', 'renegotiate', 'exit']), rationale: z.string() }),
+  z.object({ taskId: id, decision: z.enum(['renew', 'renegotiate', 'exit']), rationale: text }),
 );
 
 /** A new contract term started: renewed, renegotiated, or renewed automatically at the end of the term. */
@@ -210,13 +220,13 @@ export const contractRenewedSchema = event(
 );
 
 /** Notice of exit was served; the notice period runs to `noticeEndsAt` and the wind-down checklist is due then. */
-export const noticeServedSchema = event('NoticeServed', 1, z.object({ reason: z.string(), noticeEndsAt: isoTimeSchema }));
+export const noticeServedSchema = event('NoticeServed', 1, z.object({ reason: text, noticeEndsAt: isoTimeSchema }));
 
 /** The notice period ended. */
 export const noticePeriodEndedSchema = event('NoticePeriodEnded', 1, z.object({ noticeEndsAt: isoTimeSchema }));
 
 /** The partnership has exited: notice period over and wind-down complete. */
-export const partnershipExitedSchema = event('PartnershipExited', 1, z.object({ reason: z.string() }));
+export const partnershipExitedSchema = event('PartnershipExited', 1, z.object({ reason: text }));
 
 /** Every current event. Older versions go through `upcast` first. */
 export const eventSchema = z.discriminatedUnion('type', [

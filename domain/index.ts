@@ -9,4 +9,6 @@ export * from './model';
 export * from './commands';
 export * from './events';
 export * from './upcast';
+export * from './records';
+export * from './limits';
 export * from './lifecycle';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from './duration';
-import { addresseeRoleSchema, issueSeveritySchema, partnershipKindSchema, reviewCadenceSchema, slugSchema, timelineModifierSchema } from './policy/schema';
+import { INPUT_LIMITS, RECORDED_LIMITS, maxChars, maxItems, maxKeys } from './limits';
+import { addresseeRoleSchema, issueSeveritySchema, partnershipKindSchema, reviewCadenceSchema, SLUG_PATTERN, slugSchema, timelineModifierSchema } from './policy/schema';
 import { actorSchema } from './roles';
 import { isoTimeSchema } from './time';
 
@@ -9,8 +10,27 @@ export const partnershipIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit');
 
+/** A key of a partnership's free attributes: the same characters as a partnership id. */
+export const attributeKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64');
+
+/** A partnership's free attributes (region, CRM id…): scalar values, a bounded number of them. */
+export const attributesSchema = maxKeys(z.record(attributeKeySchema, z.union([maxChars(INPUT_LIMITS.text), z.number(), z.boolean()])), INPUT_LIMITS.list);
+
+const RECORD_ID_PATTERN = `${SLUG_PATTERN}(?:\\.[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)*`;
+
+/**
+ * An id the lifecycle gave a task, risk, issue or finding (`dd.preliminary.financial-performance`,
+ * `review.monthly.2027-03`, `renewal.2029-12-31T093000Z`, `risk.7`, `issue.3`): slugs joined by ".", later parts may
+ * carry a time label. Commands name them with this schema, so `__proto__`, `toString` or `hasOwnProperty` are refused
+ * before any lookup (and `constructor`, a valid slug, finds nothing: lookups check own entries).
+ */
+export const recordIdSchema = maxChars(RECORDED_LIMITS.id).regex(
+  new RegExp(`^${RECORD_ID_PATTERN}$`),
+  'an id as the lifecycle gives it, e.g. dd.preliminary.financial-performance, risk.7 or issue.3',
+);
+
 /** A person, by the id the identity provider gives them. */
-export const personIdSchema = z.string().trim().min(1, 'name a person');
+export const personIdSchema = maxChars(INPUT_LIMITS.name).trim().min(1, 'name a person');
 
 /** Legal structure of the partnership (DOMAIN.md "Structure"). */
 export const structureSchema = z.enum(['contractual', 'equity', 'hybrid']);
@@ -52,10 +72,10 @@ export const kpiFamilySchema = z.enum(['strategic', 'operational', 'financial', 
 /** A success metric with its target, defined at the launch gate. */
 export const kpiDefinitionSchema = z.object({
   id: slugSchema,
-  name: z.string().trim().min(1),
+  name: maxChars(INPUT_LIMITS.name).trim().min(1),
   family: kpiFamilySchema,
   target: z.number().finite(),
-  unit: z.string().optional(),
+  unit: maxChars(INPUT_LIMITS.name).optional(),
   direction: z.enum(['higher_is_better', 'lower_is_better']).default('higher_is_better'),
 });
 export type KpiDefinition = z.infer<typeof kpiDefinitionSchema>;
@@ -85,18 +105,23 @@ export const riskCategorySchema = z.enum(['strategic', 'operational', 'relations
 /** Where a risk stands in its treatment. */
 export const riskStatusSchema = z.enum(['open', 'mitigating', 'accepted', 'closed']);
 
+/** A risk's mitigation actions as commands give them. */
+export const mitigationSchema = maxItems(maxChars(INPUT_LIMITS.name).trim().min(1), INPUT_LIMITS.mitigationActions);
+/** A risk's mitigation actions as events record them. */
+export const recordedMitigationSchema = maxItems(maxChars(RECORDED_LIMITS.name), RECORDED_LIMITS.mitigationActions);
+
 /** One row of the risk register; its rating is likelihood × impact, each 1–5. */
 export const riskSchema = z.object({
-  id: z.string(),
-  title: z.string().trim().min(1),
+  id: maxChars(RECORDED_LIMITS.id),
+  title: maxChars(RECORDED_LIMITS.name).trim().min(1),
   category: riskCategorySchema,
   likelihood: ratingSchema,
   impact: ratingSchema,
   owner: personIdSchema,
-  mitigation: z.array(z.string()),
+  mitigation: recordedMitigationSchema,
   status: riskStatusSchema,
   source: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('finding'), findingId: z.string(), taskId: z.string().optional() }),
+    z.object({ kind: z.literal('finding'), findingId: maxChars(RECORDED_LIMITS.id), taskId: maxChars(RECORDED_LIMITS.id).optional() }),
     z.object({ kind: z.literal('manual') }),
   ]),
   raisedAt: isoTimeSchema,
@@ -112,6 +137,12 @@ export type TaskKind = z.infer<typeof taskKindSchema>;
 export const ladderStepSchema = z.enum(['reminder', 'overdue', 'L1', 'L2', 'L3']);
 export type LadderStep = z.infer<typeof ladderStepSchema>;
 
+/** A ladder step as the lifecycle names it, `<task id>:<step>` (`lifecycle/ids.ts`), e.g. `gate.launch:L1`. */
+export const escalationIdSchema = maxChars(RECORDED_LIMITS.id).regex(
+  new RegExp(`^${RECORD_ID_PATTERN}:(?:${ladderStepSchema.options.join('|')})$`),
+  'an escalation id as the lifecycle gives it, e.g. gate.launch:L1',
+);
+
 /** The escalations, i.e. the ladder steps that can be acknowledged. */
 export const escalationLevelSchema = z.enum(['overdue', 'L1', 'L2', 'L3']);
 export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
@@ -123,7 +154,7 @@ export type Addressee = z.infer<typeof addresseeSchema>;
 /** A ladder step that has fired, with its acknowledgement once there is one. */
 export const firedStepSchema = z.object({
   step: ladderStepSchema,
-  escalationId: z.string(),
+  escalationId: maxChars(RECORDED_LIMITS.id),
   at: isoTimeSchema,
   firedAt: isoTimeSchema,
   addressee: addresseeSchema,
@@ -136,7 +167,8 @@ export type FiredStep = z.infer<typeof firedStepSchema>;
 export const ladderSchema = z.object({
   since: isoTimeSchema,
   round: z.number().int().nonnegative(),
-  fired: z.array(firedStepSchema),
+  // One entry per rung per round: a ladder has five rungs and a moved deadline starts it again empty.
+  fired: maxItems(firedStepSchema, RECORDED_LIMITS.list),
 });
 export type Ladder = z.infer<typeof ladderSchema>;
 
@@ -149,16 +181,16 @@ export type ChecklistScope = z.infer<typeof checklistScopeSchema>;
 
 /** What a task opens with; the rest of its state follows from its events. */
 export const taskSpecSchema = z.object({
-  id: z.string().min(1),
+  id: maxChars(RECORDED_LIMITS.id).min(1),
   kind: taskKindSchema,
-  title: z.string().min(1),
+  title: maxChars(RECORDED_LIMITS.name).min(1),
   owner: personIdSchema,
   legal: z.boolean(),
   dueAt: isoTimeSchema,
   reminderLead: durationSchema,
   gate: gateIdSchema.optional(),
   scope: checklistScopeSchema.optional(),
-  itemId: z.string().optional(),
+  itemId: maxChars(RECORDED_LIMITS.id).optional(),
   review: reviewRefSchema.optional(),
   severity: issueSeveritySchema.optional(),
 });
@@ -175,12 +207,12 @@ export type Task = z.infer<typeof taskSchema>;
 
 /** Who the partnership is with and who looks after it. */
 export const profileSchema = z.object({
-  name: z.string(),
-  partner: z.string(),
+  name: maxChars(RECORDED_LIMITS.name),
+  partner: maxChars(RECORDED_LIMITS.name),
   kind: partnershipKindSchema,
   structure: structureSchema,
-  modifiers: z.array(timelineModifierSchema),
-  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  modifiers: maxItems(timelineModifierSchema, RECORDED_LIMITS.list),
+  attributes: maxKeys(z.record(maxChars(RECORDED_LIMITS.id), z.union([maxChars(RECORDED_LIMITS.text), z.number(), z.boolean()])), RECORDED_LIMITS.list),
   owner: personIdSchema,
   pmoLead: personIdSchema,
   executiveSponsor: personIdSchema,

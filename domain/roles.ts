@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_LIMITS, maxChars } from './limits';
 
 /** The people-facing roles partnerflow knows. */
 export const roleSchema = z.enum(['admin', 'ops', 'exec', 'legal', 'owner', 'viewer']);
@@ -10,7 +11,7 @@ export type ActorRole = z.infer<typeof actorRoleSchema>;
 
 /** Who is acting: every actor-driven event records this. */
 export const actorSchema = z.object({
-  id: z.string().trim().min(1, 'name who is acting'),
+  id: maxChars(INPUT_LIMITS.name).trim().min(1, 'name who is acting'),
   role: actorRoleSchema,
 });
 export type Actor = z.infer<typeof actorSchema>;

@@ -2,10 +2,12 @@ import type { CommandOf } from '../commands';
 import { authorize } from '../decision-rights';
 import type { EventDraft } from '../events';
 import type { DdPhase } from '../policy/schema';
+import { overCap } from './caps';
 import { findingId, riskId } from './ids';
 import { accept, draft, reject, wrongStage, type Outcome } from './outcome';
 import type { ActiveState, RegisteredBase } from './state';
 import { dueAfter, openChecklist, openGate } from './tasks';
+import { entryOf } from '../records';
 
 /** Starts a due-diligence phase: its checklist is due at the end of the phase, its gate decision after that. */
 export function startDueDiligencePhase(state: RegisteredBase, phase: DdPhase, now: string): EventDraft[] {
@@ -30,12 +32,14 @@ export function recordFinding(cmd: CommandOf<'RecordFinding'>, state: ActiveStat
   if (!allowed.ok) return allowed;
   if (state.stage !== 'due_diligence') return wrongStage('recording a finding', state, 'findings belong to due diligence: add a risk instead');
   const { data } = cmd;
-  const task = data.taskId === undefined ? undefined : state.tasks[data.taskId];
+  const task = data.taskId === undefined ? undefined : entryOf(state.tasks, data.taskId);
   if (data.taskId !== undefined && task === undefined) {
     return reject('unknown_task', `there is no task ${data.taskId} to attach the finding to; leave taskId out or name a due-diligence item`, {
       taskId: data.taskId,
     });
   }
+  const full = overCap(state, 'findings') ?? overCap(state, 'risks');
+  if (full !== undefined) return full;
   const now = cmd.metadata.now;
   const id = findingId(state.counters.findings + 1);
   return accept(

@@ -7,6 +7,7 @@ import { compareTimes, isBefore, laterOf } from '../time';
 import { escalationId, parseEscalationId } from './ids';
 import { accept, draft, reject, type Outcome } from './outcome';
 import type { ActiveState, RegisteredBase } from './state';
+import { entryOf } from '../records';
 
 /** The next step of a task's ladder and when it is due, or `null` when the ladder has nothing left to fire. */
 export interface PlannedStep {
@@ -64,7 +65,7 @@ export function fireEscalationStep(cmd: CommandOf<'FireEscalationStep'>, state: 
   const allowed = authorize('run_schedule', cmd.metadata.actor);
   if (!allowed.ok) return allowed;
   const { taskId, step, at } = cmd.data;
-  const task = state.tasks[taskId];
+  const task = entryOf(state.tasks, taskId);
   if (task === undefined || task.status !== 'open') {
     return reject('stale_command', `nothing to fire: task ${taskId} is ${task === undefined ? 'gone' : task.status}, so its ladder has ended`, { taskId });
   }
@@ -97,7 +98,7 @@ export function fireEscalationStep(cmd: CommandOf<'FireEscalationStep'>, state: 
 export function acknowledgeEscalation(cmd: CommandOf<'AcknowledgeEscalation'>, state: ActiveState): Outcome {
   const { escalationId: id } = cmd.data;
   const parsed = parseEscalationId(id);
-  const task = parsed === undefined ? undefined : state.tasks[parsed.taskId];
+  const task = parsed === undefined ? undefined : entryOf(state.tasks, parsed.taskId);
   const fired = task?.ladder.fired.find((f) => f.escalationId === id);
   if (task === undefined || fired === undefined) {
     return reject('unknown_escalation', `there is no escalation ${id} (escalations are withdrawn when a deadline moves); open escalations are listed in the partnership view`, { escalationId: id });

@@ -1,5 +1,6 @@
 import type { Event, EventOf } from '../events';
 import type { Task } from '../model';
+import { entryOf, withEntry } from '../records';
 import { baseOf, type RegisteredBase, type RegisteredState, type State } from './state';
 
 /**
@@ -61,7 +62,7 @@ function apply(s: RegisteredState, event: Event): State {
       throw new Error(`partnership ${s.partnershipId} is already registered`);
     case 'ScreeningScoreSubmitted': {
       const { evaluator, scores, averages, composite, recommendation } = event.data;
-      return { ...s, screening: { scores: { ...s.screening.scores, [evaluator]: scores }, averages, composite, recommendation } };
+      return { ...s, screening: { scores: withEntry(s.screening.scores, evaluator, scores), averages, composite, recommendation } };
     }
     case 'GateDecided': {
       const { gate, outcome, rationale, taskId } = event.data;
@@ -94,7 +95,7 @@ function apply(s: RegisteredState, event: Event): State {
       const { task } = event.data;
       const opened: Task = { ...task, status: 'open', openedAt: at, ladder: { since: at, round: 0, fired: [] } };
       const reviews = task.review !== undefined && s.reviews !== null ? { ...s.reviews, [task.review.cadence]: task.review.periodEnd } : s.reviews;
-      return { ...s, tasks: { ...s.tasks, [task.id]: opened }, reviews };
+      return { ...s, tasks: withEntry(s.tasks, task.id, opened), reviews };
     }
     case 'TaskAssigned':
       return updateTask(s, event.data.taskId, (t) => ({ ...t, owner: event.data.owner }));
@@ -102,10 +103,10 @@ function apply(s: RegisteredState, event: Event): State {
       return closeTask(s, event.data.taskId, 'done', at);
     case 'ReviewCompleted': {
       const { taskId, kpiValues, healthRatings } = event.data;
-      const kpis = { ...s.kpis };
+      let kpis = s.kpis;
       for (const [id, value] of Object.entries(kpiValues)) {
-        const kpi = kpis[id];
-        if (kpi !== undefined) kpis[id] = { ...kpi, latest: { value, at } };
+        const kpi = entryOf(kpis, id);
+        if (kpi !== undefined) kpis = withEntry(kpis, id, { ...kpi, latest: { value, at } });
       }
       const rated = Object.keys(healthRatings).length > 0;
       const health = rated ? { ratings: { ...s.health?.ratings, ...healthRatings }, ratedAt: at } : s.health;
@@ -123,24 +124,26 @@ function apply(s: RegisteredState, event: Event): State {
       const { risk } = event.data;
       return {
         ...s,
-        risks: { ...s.risks, [risk.id]: risk },
+        risks: withEntry(s.risks, risk.id, risk),
         counters: { ...s.counters, findings: s.counters.findings + 1, risks: s.counters.risks + 1 },
       };
     }
     case 'RiskAdded': {
       const { risk } = event.data;
-      return { ...s, risks: { ...s.risks, [risk.id]: risk }, counters: { ...s.counters, risks: s.counters.risks + 1 } };
+      return { ...s, risks: withEntry(s.risks, risk.id, risk), counters: { ...s.counters, risks: s.counters.risks + 1 } };
     }
     case 'RiskUpdated': {
-      const risk = s.risks[event.data.riskId];
+      const { riskId, changes } = event.data;
+      const risk = entryOf(s.risks, riskId);
       if (risk === undefined) return s;
-      const changes = Object.fromEntries(Object.entries(event.data.changes).filter(([, v]) => v !== undefined));
-      return { ...s, risks: { ...s.risks, [risk.id]: { ...risk, ...changes, updatedAt: at } } };
+      const changed = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+      return { ...s, risks: withEntry(s.risks, riskId, { ...risk, ...changed, updatedAt: at }) };
     }
     case 'KpiRecorded': {
-      const kpi = s.kpis[event.data.kpiId];
+      const { kpiId, value } = event.data;
+      const kpi = entryOf(s.kpis, kpiId);
       if (kpi === undefined) return s;
-      return { ...s, kpis: { ...s.kpis, [kpi.id]: { ...kpi, latest: { value: event.data.value, at } } } };
+      return { ...s, kpis: withEntry(s.kpis, kpiId, { ...kpi, latest: { value, at } }) };
     }
     case 'IssueRaised':
       return { ...s, counters: { ...s.counters, issues: s.counters.issues + 1 } };
@@ -180,8 +183,8 @@ function apply(s: RegisteredState, event: Event): State {
 }
 
 function updateTask<S extends RegisteredState>(s: S, taskId: string, change: (t: Task) => Task): S {
-  const task = s.tasks[taskId];
-  return task === undefined ? s : { ...s, tasks: { ...s.tasks, [taskId]: change(task) } };
+  const task = entryOf(s.tasks, taskId);
+  return task === undefined ? s : { ...s, tasks: withEntry(s.tasks, taskId, change(task)) };
 }
 
 function closeTask<S extends RegisteredState>(s: S, taskId: string, status: 'done' | 'cancelled', at: string): S {

@@ -2,10 +2,12 @@ import type { CommandOf } from '../commands';
 import { authorize } from '../decision-rights';
 import { addDuration } from '../duration';
 import { isBefore } from '../time';
+import { overCap } from './caps';
 import { issueId } from './ids';
 import { accept, draft, reject, type Outcome } from './outcome';
 import type { ActiveState } from './state';
 import { openTask } from './tasks';
+import { entryOf } from '../records';
 
 /** Raise an issue at any stage: a task due by its severity's resolution time, owned by the PMO lead unless named. */
 export function raiseIssue(cmd: CommandOf<'RaiseIssue'>, state: ActiveState): Outcome {
@@ -15,6 +17,8 @@ export function raiseIssue(cmd: CommandOf<'RaiseIssue'>, state: ActiveState): Ou
   const now = cmd.metadata.now;
   const due = dueAt ?? addDuration(now, state.policy.issues.resolveWithin[severity]);
   if (!isBefore(now, due)) return reject('invalid_deadline', `the issue's due date ${due} is not after now (${now}); pick a date in the future`);
+  const full = overCap(state, 'openIssues');
+  if (full !== undefined) return full;
   const id = issueId(state.counters.issues + 1);
   return accept(
     draft('IssueRaised', { issueId: id, taskId: id, title, severity, ...(description === undefined ? {} : { description }) }),
@@ -34,7 +38,7 @@ export function raiseIssue(cmd: CommandOf<'RaiseIssue'>, state: ActiveState): Ou
 /** Resolve an open issue (its owner or ops); its ladder ends. */
 export function resolveIssue(cmd: CommandOf<'ResolveIssue'>, state: ActiveState): Outcome {
   const { issueId: id, resolution } = cmd.data;
-  const task = state.tasks[id];
+  const task = entryOf(state.tasks, id);
   if (task === undefined || task.kind !== 'issue') {
     return reject('unknown_issue', `there is no issue ${id}; open issues are listed among the open tasks (kind "issue")`, { issueId: id });
   }

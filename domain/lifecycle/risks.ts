@@ -1,13 +1,17 @@
 import type { CommandOf } from '../commands';
 import { authorize } from '../decision-rights';
+import { overCap } from './caps';
 import { riskId } from './ids';
 import { accept, draft, reject, type Outcome } from './outcome';
 import type { ActiveState } from './state';
+import { hasEntry } from '../records';
 
 /** Add a risk to the register, at any stage. */
 export function addRisk(cmd: CommandOf<'AddRisk'>, state: ActiveState): Outcome {
   const allowed = authorize('manage_risks', cmd.metadata.actor);
   if (!allowed.ok) return allowed;
+  const full = overCap(state, 'risks');
+  if (full !== undefined) return full;
   const now = cmd.metadata.now;
   return accept(
     draft('RiskAdded', {
@@ -21,7 +25,7 @@ export function updateRisk(cmd: CommandOf<'UpdateRisk'>, state: ActiveState): Ou
   const allowed = authorize('manage_risks', cmd.metadata.actor);
   if (!allowed.ok) return allowed;
   const { riskId: id, note, ...rest } = cmd.data;
-  if (state.risks[id] === undefined) {
+  if (!hasEntry(state.risks, id)) {
     const known = Object.keys(state.risks);
     return reject('unknown_risk', `there is no risk ${id}; the register holds ${known.length === 0 ? 'none' : known.join(', ')}`, { riskId: id });
   }
@@ -34,7 +38,7 @@ export function recordKpi(cmd: CommandOf<'RecordKpi'>, state: ActiveState): Outc
   const allowed = authorize('record_kpi', cmd.metadata.actor);
   if (!allowed.ok) return allowed;
   const { kpiId, value, note } = cmd.data;
-  if (state.kpis[kpiId] === undefined) {
+  if (!hasEntry(state.kpis, kpiId)) {
     const known = Object.keys(state.kpis);
     const hint = known.length === 0 ? 'no KPIs are defined yet: they are defined at the launch gate' : `the defined KPIs are ${known.join(', ')}`;
     return reject('unknown_kpi', `there is no KPI ${kpiId}; ${hint}`, { kpiId });

@@ -4,6 +4,7 @@ import type { Recommendation } from '../events';
 import type { EffectivePolicy } from '../policy/resolve';
 import { accept, draft, reject, wrongStage, type Outcome } from './outcome';
 import type { ActiveState } from './state';
+import { entryOf, hasEntry } from '../records';
 
 /** Per-criterion averages over evaluators, the weighted composite (1.0–5.0) and the policy's recommendation. */
 export function scoreScreening(
@@ -14,7 +15,7 @@ export function scoreScreening(
   const averages: Record<string, number> = {};
   let composite = 0;
   for (const criterion of policy.screening.criteria) {
-    const given = sheets.map((s) => s[criterion.id]).filter((v): v is number => v !== undefined);
+    const given = sheets.map((s) => entryOf(s, criterion.id)).filter((v): v is number => v !== undefined);
     const average = given.reduce((a, b) => a + b, 0) / given.length;
     averages[criterion.id] = round(average);
     composite += criterion.weight * average;
@@ -34,7 +35,7 @@ export function submitScreeningScore(cmd: CommandOf<'SubmitScreeningScore'>, sta
   if (state.stage !== 'screening') return wrongStage('scoring', state, 'screening ended when its gate was decided');
   const criteria = state.policy.screening.criteria.map((c) => c.id);
   const unknown = Object.keys(scores).filter((k) => !criteria.includes(k));
-  const missing = criteria.filter((c) => scores[c] === undefined);
+  const missing = criteria.filter((c) => !hasEntry(scores, c));
   if (unknown.length > 0 || missing.length > 0) {
     const problems = [
       ...(unknown.length > 0 ? [`unknown criteria ${unknown.join(', ')}`] : []),

@@ -5,6 +5,7 @@ import { completesExit, exitEvents } from './exit';
 import { accept, draft, reject, type Outcome } from './outcome';
 import type { ActiveState } from './state';
 import { findOpenTask } from './tasks';
+import { hasEntry } from '../records';
 
 const COMPLETED_ELSEWHERE = {
   gate: 'it is a gate: decide it with DecideGate',
@@ -44,7 +45,7 @@ export function completeTask(cmd: CommandOf<'CompleteTask'>, state: ActiveState)
     return completesExit(state, taskId) ? accept(completed, ...exitEvents(state, taskId)) : accept(completed);
   }
   const values = review?.kpiValues ?? {};
-  const unknown = Object.keys(values).filter((id) => state.kpis[id] === undefined);
+  const unknown = Object.keys(values).filter((id) => !hasEntry(state.kpis, id));
   if (unknown.length > 0) {
     const known = Object.keys(state.kpis);
     return reject('unknown_kpi', `unknown KPI ${unknown.join(', ')}; the KPIs defined at launch are ${known.length === 0 ? 'none' : known.join(', ')}`, { unknown });

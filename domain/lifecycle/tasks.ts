@@ -5,6 +5,7 @@ import type { ChecklistItem } from '../policy/schema';
 import { checklistTaskId, gateTaskId } from './ids';
 import { draft, reject } from './outcome';
 import type { ActiveState, RegisteredBase } from './state';
+import { entryOf } from '../records';
 
 /** Opens a task. */
 export function openTask(task: TaskSpec): EventDraft {
@@ -71,7 +72,7 @@ export function cancelOpenTasks(state: RegisteredBase, reason: string, predicate
 
 /** The task named `taskId` if it is open; otherwise a refusal that says what happened to it. */
 export function findOpenTask(state: ActiveState, taskId: string): { ok: true; task: Task } | ReturnType<typeof reject> {
-  const task = state.tasks[taskId];
+  const task = entryOf(state.tasks, taskId);
   if (task === undefined) {
     const open = openTasks(state).map((t) => t.id);
     return reject('unknown_task', `there is no task ${taskId}; open tasks: ${open.length === 0 ? 'none' : open.join(', ')}`, { taskId });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../errors';
 import { scaleDuration, sumDurations } from '../duration';
+import { INPUT_LIMITS, maxChars, maxItems } from '../limits';
 import {
   mergeOverride,
   partnershipKindSchema,
@@ -16,9 +17,9 @@ import {
 
 /** A policy resolved for one partnership: kind override merged, modifiers applied. This is what gets pinned at registration. */
 export const effectivePolicySchema = policyBodySchema.extend({
-  version: z.string().min(1),
+  version: maxChars(INPUT_LIMITS.name).min(1),
   kind: partnershipKindSchema,
-  modifiers: z.array(timelineModifierSchema),
+  modifiers: maxItems(timelineModifierSchema, INPUT_LIMITS.list),
 });
 export type EffectivePolicy = z.infer<typeof effectivePolicySchema>;
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { describeIssues } from '../errors';
 import { durationSchema, positiveDurationSchema } from '../duration';
+import { INPUT_LIMITS, maxChars, maxItems } from '../limits';
+import { entryOf, withEntry } from '../records';
 
 /** Partnership kinds a policy can be specialised for (DOMAIN.md "Partnership kinds"). */
 export const partnershipKindSchema = z.enum(['technology', 'business_development', 'alliance']);
@@ -30,17 +32,22 @@ export type AddresseeRole = z.infer<typeof addresseeRoleSchema>;
 export const issueSeveritySchema = z.enum(['low', 'medium', 'high', 'critical']);
 export type IssueSeverity = z.infer<typeof issueSeveritySchema>;
 
-/** Ids that end up inside task ids: lower-case words joined by `-`. */
-export const slugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-", e.g. financial-performance');
+/** A slug: lower-case words joined by `-`. `SLUG_PATTERN` is its regular expression's source, for ids built from slugs. */
+export const SLUG_PATTERN = '[a-z0-9]+(?:-[a-z0-9]+)*';
 
-const title = z.string().trim().min(1, 'give it a title');
+/**
+ * Ids that end up inside task ids (checklist items, criteria, KPIs): lower-case words joined by `-`. No property that
+ * every object inherits is one except `constructor`, and lookups by id check own entries (`domain/records.ts`).
+ */
+export const slugSchema = maxChars(INPUT_LIMITS.id).regex(new RegExp(`^${SLUG_PATTERN}$`), 'lower-case words joined by "-", e.g. financial-performance');
+
+const title = maxChars(INPUT_LIMITS.name).trim().min(1, 'give it a title');
 
 /** One item of a checklist; `legal` items can only be signed off by legal. */
 export const checklistItemSchema = z.strictObject({ id: slugSchema, title, legal: z.boolean().default(false) });
 export type ChecklistItem = z.infer<typeof checklistItemSchema>;
 
-const checklist = z
-  .array(checklistItemSchema)
+const checklist = maxItems(checklistItemSchema, INPUT_LIMITS.checklistItems)
   .min(1, 'list at least one item')
   .superRefine((items, ctx) => uniqueIds(items, ctx));
 
@@ -49,7 +56,7 @@ export const criterionSchema = z.strictObject({
   id: slugSchema,
   title,
   weight: z.number().gt(0, 'weights are fractions above 0').max(1, 'weights are fractions of 1'),
-  covers: z.string().default(''),
+  covers: maxChars(INPUT_LIMITS.text).default(''),
 });
 export type Criterion = z.infer<typeof criterionSchema>;
 
@@ -58,8 +65,7 @@ const score = z.number().min(1, 'scores run from 1 to 5').max(5, 'scores run fro
 /** The weighted decision matrix that turns 1–5 scores into a composite and a recommendation. */
 export const screeningPolicySchema = z
   .strictObject({
-    criteria: z
-      .array(criterionSchema)
+    criteria: maxItems(criterionSchema, INPUT_LIMITS.criteria)
       .min(1, 'list at least one criterion')
       .superRefine((criteria, ctx) => {
         uniqueIds(criteria, ctx);
@@ -90,7 +96,7 @@ export const reviewPolicySchema = z.strictObject({
   every: positiveDurationSchema,
   reminderLead: durationSchema,
   completionWindow: positiveDurationSchema,
-  covers: z.array(z.string()).default([]),
+  covers: maxItems(maxChars(INPUT_LIMITS.name), INPUT_LIMITS.list).default([]),
 });
 
 /** One rung of the escalation ladder. */
@@ -122,8 +128,8 @@ export const modifierRuleSchema = z
   .strictObject({
     factor: z.number().positive('a factor scales a length, so it must be above 0').optional(),
     add: durationSchema.optional(),
-    appliesTo: z.array(timedPhaseSchema).min(1, 'name the phases it changes'),
-    why: z.string().optional(),
+    appliesTo: maxItems(timedPhaseSchema, INPUT_LIMITS.list).min(1, 'name the phases it changes'),
+    why: maxChars(INPUT_LIMITS.text).optional(),
   })
   .refine((r) => r.factor !== undefined || r.add !== undefined, { message: 'give a factor, an add, or both' });
 export type ModifierRule = z.infer<typeof modifierRuleSchema>;
@@ -140,7 +146,7 @@ const overrideSchema = z.custom<PolicyOverride>((v) => isPlainObject(v), { messa
  */
 export const policySchema = policyBodySchema
   .extend({
-    version: z.string().trim().min(1, 'name the policy version, e.g. 2027-01'),
+    version: maxChars(INPUT_LIMITS.name).trim().min(1, 'name the policy version, e.g. 2027-01'),
     kinds: z
       .strictObject({
         technology: overrideSchema.optional(),
@@ -192,9 +198,10 @@ export function policyBodyOf(policy: Policy): PolicyBody {
 /** Deep-merges an override into a body: objects field by field, lists and values replaced. */
 export function mergeOverride(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  const out: Record<string, unknown> = { ...base };
+  let out: Record<string, unknown> = { ...base };
+  // Own entries only: an override's `__proto__` or `constructor` is a key like any other (and the schema refuses it).
   for (const [key, value] of Object.entries(override)) {
-    if (value !== undefined) out[key] = mergeOverride(base[key], value);
+    if (value !== undefined) out = withEntry(out, key, mergeOverride(entryOf(base, key), value));
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
 import { scored, syncEntries } from '../summary';
+import { entryOf, hasEntry } from '../../domain/records';
 
 /** Name of the calendar read model. */
 export const CALENDAR = 'calendar';
@@ -73,7 +74,7 @@ const entry = (entryId: string, kind: CalendarEntryKind, at: string, title: stri
 });
 
 function without(entries: Record<string, CalendarEntry>, ...ids: string[]): Record<string, CalendarEntry> {
-  if (!ids.some((id) => entries[id] !== undefined)) return entries;
+  if (!ids.some((id) => hasEntry(entries, id))) return entries;
   return Object.fromEntries(Object.entries(entries).filter(([id]) => !ids.includes(id)));
 }
 
@@ -106,7 +107,7 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
       return { ...entries, ...next, [reviewId(t.id)]: entry(reviewId(t.id), 'review', t.dueAt, t.title, t.id) };
     }
     case 'DeadlineMoved': {
-      const review = entries[reviewId(event.data.taskId)];
+      const review = entryOf(entries, reviewId(event.data.taskId));
       return review === undefined ? entries : { ...entries, [review.entryId]: { ...review, at: event.data.dueAt } };
     }
     case 'TaskCompleted':

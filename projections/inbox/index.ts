@@ -2,6 +2,7 @@ import { LIFECYCLE_EVENTS } from '../catalog';
 import type { IndexOp, Projection } from '../runner/projection';
 import { scoredPage, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
 import { foldOpenWork, syncEntries, type OpenStep, type Work } from '../summary';
+import { entryOf } from '../../domain/records';
 
 /** Name of the inbox read model. */
 export const INBOX = 'inbox';
@@ -41,7 +42,7 @@ export const inboxProjection: Projection<Work> = {
       awaiting(after?.steps ?? {}),
       { zset: (s) => inboxKey(s.addressee.id), hash: ITEMS },
       (s) => Date.parse(s.firedAt),
-      (s): InboxItem => ({ partnershipId: subject, kind: s.step === 'reminder' ? 'reminder' : 'escalation', taskTitle: tasks[s.taskId]?.title ?? s.taskId, ...s }),
+      (s): InboxItem => ({ partnershipId: subject, kind: s.step === 'reminder' ? 'reminder' : 'escalation', taskTitle: entryOf(tasks, s.taskId)?.title ?? s.taskId, ...s }),
     );
   },
 };

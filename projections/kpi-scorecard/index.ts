@@ -4,6 +4,7 @@ import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import { DEFAULT_PAGE_LIMIT, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
 import { scored } from '../summary';
+import { entryOf, withEntry } from '../../domain/records';
 
 /** Name of the KPI scorecard read model. */
 export const KPI_SCORECARD = 'kpi-scorecard';
@@ -70,8 +71,8 @@ const WITH_SCORECARD = 'with-scorecard';
 const EMPTY: KpiScorecardDoc = { kpis: {}, health: {} };
 
 function record(doc: KpiScorecardDoc, kpiId: string, point: KpiPoint): KpiScorecardDoc {
-  const track = doc.kpis[kpiId] ?? { kpiId, definition: null, values: [] };
-  return { ...doc, kpis: { ...doc.kpis, [kpiId]: { ...track, values: [...track.values, point] } } };
+  const track = entryOf(doc.kpis, kpiId) ?? { kpiId, definition: null, values: [] };
+  return { ...doc, kpis: withEntry(doc.kpis, kpiId, { ...track, values: [...track.values, point] }) };
 }
 
 /** Direction of a definition; events written before the default was filled in may lack it. */
@@ -88,7 +89,7 @@ const latestOf = (t: KpiTrack | undefined): KpiPoint | null => t?.values[t.value
 export function roiOf(doc: KpiScorecardDoc): KpiScorecard['roi'] {
   const sum = (ids: readonly string[]) => {
     const latest = ids.flatMap((id) => {
-      const p = latestOf(doc.kpis[id]);
+      const p = latestOf(entryOf(doc.kpis, id));
       return p === null ? [] : [p.value];
     });
     return latest.length === 0 ? null : latest.reduce((a, b) => a + b, 0);
@@ -135,8 +136,8 @@ export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
       case 'PartnershipRegistered':
         return EMPTY;
       case 'OptimizationStarted': {
-        const kpis = { ...current.kpis };
-        for (const definition of event.data.kpis) kpis[definition.id] = { kpiId: definition.id, definition, values: kpis[definition.id]?.values ?? [] };
+        let kpis = current.kpis;
+        for (const definition of event.data.kpis) kpis = withEntry(kpis, definition.id, { kpiId: definition.id, definition, values: entryOf(kpis, definition.id)?.values ?? [] });
         return { ...current, kpis };
       }
       case 'KpiRecorded':

@@ -4,6 +4,7 @@ import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import { DEFAULT_PAGE_LIMIT, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
 import { syncEntries } from '../summary';
+import { entryOf, withEntry } from '../../domain/records';
 
 /** Name of the risk register read model. */
 export const RISK_REGISTER = 'risk-register';
@@ -64,9 +65,9 @@ export const riskRegisterProjection: Projection<RiskRegisterDoc> = {
         return EMPTY;
       case 'RiskAdded':
       case 'FindingRecorded':
-        return { risks: { ...current.risks, [event.data.risk.id]: row(event.data.risk) } };
+        return { risks: withEntry(current.risks, event.data.risk.id, row(event.data.risk)) };
       case 'RiskUpdated': {
-        const risk = current.risks[event.data.riskId];
+        const risk = entryOf(current.risks, event.data.riskId);
         if (risk === undefined) return doc;
         const c = event.data.changes;
         const likelihood = c.likelihood ?? risk.likelihood;
@@ -81,7 +82,7 @@ export const riskRegisterProjection: Projection<RiskRegisterDoc> = {
           status: c.status ?? risk.status,
           updatedAt: ce.time,
         };
-        return { risks: { ...current.risks, [risk.riskId]: next } };
+        return { risks: withEntry(current.risks, event.data.riskId, next) };
       }
       default:
         return doc;

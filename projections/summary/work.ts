@@ -3,6 +3,7 @@ import type { Event } from '../../domain/events';
 import { lifecycleEventOf } from '../catalog';
 import type { Addressee, LadderStep, TaskKind } from '../../domain/model';
 import type { IndexOp } from '../runner/projection';
+import { entryOf, hasEntry, withEntry, withoutEntry } from '../../domain/records';
 
 /** An open task as the read models show it. */
 export interface OpenTask {
@@ -38,9 +39,8 @@ export interface Work {
 export const NO_WORK: Work = { tasks: {}, steps: {} };
 
 const withoutTask = (work: Work, taskId: string): Work => {
-  if (work.tasks[taskId] === undefined) return work;
-  const { [taskId]: _closed, ...tasks } = work.tasks;
-  return { tasks, steps: Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== taskId)) };
+  if (!hasEntry(work.tasks, taskId)) return work;
+  return { tasks: withoutEntry(work.tasks, taskId), steps: Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== taskId)) };
 };
 
 /**
@@ -52,17 +52,18 @@ export function foldWork(work: Work, event: Event, at: string): Work {
   switch (event.type) {
     case 'TaskOpened': {
       const { id, kind, title, owner, dueAt } = event.data.task;
-      return { ...work, tasks: { ...work.tasks, [id]: { taskId: id, kind, title, owner, dueAt, openedAt: at } } };
+      return { ...work, tasks: withEntry(work.tasks, id, { taskId: id, kind, title, owner, dueAt, openedAt: at }) };
     }
     case 'TaskAssigned': {
-      const task = work.tasks[event.data.taskId];
-      return task === undefined ? work : { ...work, tasks: { ...work.tasks, [task.taskId]: { ...task, owner: event.data.owner } } };
+      const task = entryOf(work.tasks, event.data.taskId);
+      return task === undefined ? work : { ...work, tasks: withEntry(work.tasks, event.data.taskId, { ...task, owner: event.data.owner }) };
     }
     case 'DeadlineMoved': {
-      const task = work.tasks[event.data.taskId];
+      const { taskId, dueAt } = event.data;
+      const task = entryOf(work.tasks, taskId);
       if (task === undefined) return work;
-      const steps = Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== task.taskId));
-      return { tasks: { ...work.tasks, [task.taskId]: { ...task, dueAt: event.data.dueAt } }, steps };
+      const steps = Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== taskId));
+      return { tasks: withEntry(work.tasks, taskId, { ...task, dueAt }), steps };
     }
     case 'TaskCompleted':
     case 'ReviewCompleted':
@@ -73,15 +74,15 @@ export function foldWork(work: Work, event: Event, at: string): Work {
       return withoutTask(work, event.data.taskId);
     case 'EscalationStepFired': {
       const { taskId, escalationId, step, addressee, respondBy } = event.data;
-      if (work.tasks[taskId] === undefined) return work;
+      if (!hasEntry(work.tasks, taskId)) return work;
       // The new step supersedes the task's earlier ones: one open escalation per task, as the lifecycle counts them.
       const steps = Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== taskId));
-      return { ...work, steps: { ...steps, [escalationId]: { escalationId, taskId, step, addressee, firedAt: at, respondBy: respondBy ?? null, acknowledgedAt: null } } };
+      return { ...work, steps: withEntry(steps, escalationId, { escalationId, taskId, step, addressee, firedAt: at, respondBy: respondBy ?? null, acknowledgedAt: null }) };
     }
     case 'EscalationAcknowledged': {
-      const acknowledged = work.steps[event.data.escalationId];
+      const acknowledged = entryOf(work.steps, event.data.escalationId);
       if (acknowledged === undefined) return work;
-      return { ...work, steps: { ...work.steps, [acknowledged.escalationId]: { ...acknowledged, respondBy: event.data.respondBy ?? acknowledged.respondBy, acknowledgedAt: at } } };
+      return { ...work, steps: withEntry(work.steps, acknowledged.escalationId, { ...acknowledged, respondBy: event.data.respondBy ?? acknowledged.respondBy, acknowledgedAt: at }) };
     }
     case 'PartnershipRejected':
     case 'PartnershipExited':
@@ -127,13 +128,13 @@ export function syncEntries<T>(
 ): IndexOp[] {
   const ops: IndexOp[] = [];
   for (const [id, old] of Object.entries(before)) {
-    const now = after[id];
+    const now = entryOf(after, id);
     if (now !== undefined && keys.zset(now) === keys.zset(old)) continue;
     ops.push({ op: 'zrem', key: keys.zset(old), member: `${subject}/${id}` });
     if (now === undefined) ops.push({ op: 'hdel', key: keys.hash, field: `${subject}/${id}` });
   }
   for (const [id, now] of Object.entries(after)) {
-    if (before[id] === now) continue;
+    if (entryOf(before, id) === now) continue;
     const member = `${subject}/${id}`;
     ops.push({ op: 'zadd', key: keys.zset(now), score: score(now), member }, { op: 'hset', key: keys.hash, field: member, value: JSON.stringify(render(now)) });
   }

@@ -3,6 +3,7 @@ import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import { scoredPage, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
 import { foldOpenWork, NO_WORK, openEscalations, syncEntries, type OpenStep, type OpenTask, type Work } from '../summary';
+import { entryOf, hasEntry } from '../../domain/records';
 
 /** Name of the work-board read model. */
 export const WORK_BOARD = 'work-board';
@@ -79,8 +80,8 @@ export const workBoardProjection: Projection<Work> = {
     // A fired step keeps its level and addressee until it is answered: only arrivals and departures change the counts.
     const count = (step: OpenStep, by: number) =>
       ops.push({ op: 'hincrby', key: ESCALATION_COUNTS, field: `level:${step.step}`, by }, { op: 'hincrby', key: ESCALATION_COUNTS, field: `addressee:${step.addressee.id}`, by });
-    for (const [id, step] of Object.entries(stepsBefore)) if (stepsAfter[id] === undefined) count(step, -1);
-    for (const [id, step] of Object.entries(stepsAfter)) if (stepsBefore[id] === undefined) count(step, 1);
+    for (const [id, step] of Object.entries(stepsBefore)) if (!hasEntry(stepsAfter, id)) count(step, -1);
+    for (const [id, step] of Object.entries(stepsAfter)) if (!hasEntry(stepsBefore, id)) count(step, 1);
     return ops;
   },
 };
@@ -92,14 +93,14 @@ export const workBoardProjection: Projection<Work> = {
  */
 function syncTasks(subject: string, before: Readonly<Record<string, OpenTask>>, after: Readonly<Record<string, OpenTask>>, ops: IndexOp[]): void {
   for (const [id, old] of Object.entries(before)) {
-    const now = after[id];
+    const now = entryOf(after, id);
     if (now !== undefined && now.owner === old.owner) continue;
     const member = `${subject}/${id}`;
     ops.push({ op: 'zrem', key: ownerTasksKey(old.owner), member });
     if (now === undefined) ops.push({ op: 'zrem', key: TASKS_BY_DUE, member }, { op: 'hdel', key: TASKS, field: member });
   }
   for (const [id, now] of Object.entries(after)) {
-    if (before[id] === now) continue;
+    if (entryOf(before, id) === now) continue;
     const member = `${subject}/${id}`;
     const score = Date.parse(now.dueAt);
     ops.push(

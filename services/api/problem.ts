@@ -78,6 +78,7 @@ export const REFUSAL_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   invalid_command: 422,
   invalid_policy: 422,
   invalid_event: 422,
+  event_too_large: 422,
   forbidden: 403,
   not_registered: 404,
   already_registered: 409,
@@ -97,6 +98,7 @@ export const REFUSAL_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   unknown_issue: 404,
   stale_command: 409,
   not_due_yet: 409,
+  limit_reached: 409,
 };
 
 export function refusalStatus(code: string): number {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { CloudEvent } from '../../../domain/cloudevent';
+import { toKafkaMessage, type CloudEvent } from '../../../domain/cloudevent';
 import { ReadModelStore, unlinkMatching, escapeGlob } from '../../../projections/runner/store';
 import { TIMELINE } from '../../../projections/timeline';
 import { createKafka, createRedis } from '../../../infra/clients';
@@ -57,7 +57,7 @@ export async function publishEvents(producer: Producer, topic: string, events: r
     await producer.send({
       topic,
       acks: -1,
-      messages: events.slice(i, i + 500).map((e) => ({ key: e.subject, value: JSON.stringify(e), headers: { 'ce-id': e.id } })),
+      messages: events.slice(i, i + 500).map(toKafkaMessage),
     });
   }
 }
