@@ -155,12 +155,17 @@ function parseAfter(after: string | undefined, partnershipId: string | undefined
   if (after === undefined) return undefined;
   const slash = after.lastIndexOf('/');
   if (slash > 0) return { subject: after.slice(0, slash), sequence: Number(after.slice(slash + 1)) };
-  if (partnershipId === undefined) {
-    throw new Problem(400, 'malformed_request', 'query.after: on this route, give an event id `<partnershipId>/<sequence>`', [
-      { field: 'query.after', message: 'an event id `<partnershipId>/<sequence>`' },
-    ]);
-  }
-  return { subject: partnershipId, sequence: Number(after) };
+  // A bare sequence passed the query schema, which allows one only on a partnership's routes.
+  return { subject: partnershipId as string, sequence: Number(after) };
+}
+
+/** The methods each API path takes (from the route tables), for a 405 that says which. */
+function methodsByPath(): (path: string) => string[] {
+  const routes = [...COMMAND_ROUTES.map((r) => [r.path, r.method] as const), ...READ_ROUTES.map((r) => [r.path, 'GET'] as const)].map(([path, method]) => ({
+    pattern: new RegExp(`^${API_PREFIX}${path.replace(/\{\w+\}/g, '[^/]+')}$`),
+    method,
+  }));
+  return (path) => [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].sort();
 }
 
 /** Builds the operations API: every route of the two tables, plus health, metrics and the OpenAPI document. */
@@ -173,6 +178,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const waits = new ReadWaits(deps.maxReadWaiters);
   const app = Fastify({ logger: false, bodyLimit: deps.bodyLimit ?? 64 * 1024, return503OnClosing: true, serverFactory: serverWithTimeouts(deps.protection ?? {}) });
   securityHeaders(app);
+  // Known to the router, so a TRACE or QUERY reaches the 405 below instead of failing to parse (400).
+  app.addHttpMethod('TRACE');
+  app.addHttpMethod('QUERY');
 
   // Bodies are JSON; a text body is refused as an unsupported media type rather than read as a string.
   app.removeContentTypeParser('text/plain');
@@ -213,9 +221,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   };
 
   app.setErrorHandler((err, request, reply) => sendProblem(request, reply, toProblem(err, request)));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new Problem(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}; the routes are listed at /openapi.json and /docs`)),
-  );
+  const allowed = methodsByPath();
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      return sendProblem(request, reply, new Problem(405, 'method_not_allowed', `${path} takes ${methods.join(', ')}, not ${request.method}`, [], { allow: methods.join(', ') }));
+    }
+    return sendProblem(request, reply, new Problem(404, 'not_found', `no route ${request.method} ${path}; the routes are listed at /openapi.json and /docs`));
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -335,7 +335,8 @@ function computeBodyJsonSchema(route: CommandRoute): JsonObjectSchema {
   const hidden = new Set([...Object.keys(route.into), ...(route.command === 'AcknowledgeEscalation' ? ['escalationId'] : [])]);
   const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.has(k)));
   const required = (schema.required ?? []).filter((k) => !hidden.has(k) && !(route.defaultsToCaller ?? []).includes(k));
-  const out: JsonObjectSchema = { ...schema, properties };
+  // The server refuses a body field it does not know (400), so the document says so.
+  const out: JsonObjectSchema = { ...schema, properties, additionalProperties: false };
   if (required.length > 0) out.required = required;
   else delete out.required;
   return out;

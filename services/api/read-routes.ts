@@ -52,11 +52,19 @@ export interface ReadRoute {
 }
 
 
+const AFTER_DESCRIPTION = 'wait (briefly, boundedly) until the read model has applied this event, as commands return them';
+/** `?after=` on a partnership's route: a sequence of that partnership, or an event id. */
 const after = z
   .string()
-  .regex(/^(\d+|[A-Za-z0-9][A-Za-z0-9._-]{0,127}\/\d+)$/, 'after is a sequence number (on a partnership route) or an event id `<partnershipId>/<sequence>`')
+  .regex(/^(\d+|[A-Za-z0-9][A-Za-z0-9._-]{0,127}\/\d+)$/, 'after is a sequence number of this partnership or an event id `<partnershipId>/<sequence>`')
   .optional()
-  .describe('wait (briefly, boundedly) until the read model has applied this event: a sequence of this partnership, or an event id `<partnershipId>/<sequence>` as commands return them');
+  .describe(`${AFTER_DESCRIPTION}: a sequence of this partnership, or an event id \`<partnershipId>/<sequence>\``);
+/** `?after=` elsewhere: only an event id says which partnership to wait for. */
+const afterEvent = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\/\d+$/, 'after is an event id `<partnershipId>/<sequence>` on this route')
+  .optional()
+  .describe(`${AFTER_DESCRIPTION}: an event id \`<partnershipId>/<sequence>\``);
 
 const id: PathParam = { name: 'id', schema: partnershipIdSchema, description: 'the partnership id' };
 const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
@@ -88,7 +96,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       kind: partnershipKindSchema.optional(),
       owner: z.string().min(1).optional(),
       ...paging,
-      after,
+      after: afterEvent,
     }),
     models: [PORTFOLIO, SUMMARY],
     response: R.partnershipListResponse,
@@ -167,7 +175,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     summary: 'Reminders and escalations addressed to the caller, oldest first (one page, with the total)',
     tag: 'me',
     params: [],
-    query: z.object({ ...paging, after }),
+    query: z.object({ ...paging, after: afterEvent }),
     models: [INBOX],
     response: R.inboxResponse,
     handle: async ({ principal, reader, query }) => ({
@@ -182,7 +190,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     summary: 'Partnerships by stage, kind and owner, and the funnel with rejection reasons',
     tag: 'reports',
     params: [],
-    query: z.object({ limit: limit(1000, 100).describe('most ids in each list (the counts are whole)'), after }),
+    query: z.object({ limit: limit(1000, 100).describe('most ids in each list (the counts are whole)'), after: afterEvent }),
     models: [PORTFOLIO],
     response: R.portfolioReportResponse,
     handle: async ({ reader, query }) => {
@@ -207,7 +215,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     summary: 'Time in each stage and due-diligence phase: p50/p90 per kind and the share within SLA',
     tag: 'reports',
     params: [],
-    query: z.object({ after }),
+    query: z.object({ after: afterEvent }),
     models: [CYCLE_TIMES],
     response: R.cycleTimesResponse,
     handle: ({ reader }) => readCycleTimes(reader),
@@ -222,7 +230,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       'Each list is one page (`limit` entries after `offset`, the same for the three lists) with the total it was cut from: open tasks soonest due first, overdue tasks most overdue first, escalations oldest first. `owner` narrows the task lists to one owner; the escalation counts per level and addressee are over every open escalation.',
     tag: 'reports',
     params: [],
-    query: z.object({ owner: z.string().min(1).optional(), ...paging, after }),
+    query: z.object({ owner: z.string().min(1).optional(), ...paging, after: afterEvent }),
     models: [WORK_BOARD],
     response: R.workReportResponse,
     handle: async ({ reader, query, now }) => {
@@ -245,7 +253,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       to: isoDate.optional().describe('default: 90 days after from'),
       kind: R.calendarKindSchema.optional(),
       ...paging,
-      after,
+      after: afterEvent,
     }),
     models: [CALENDAR],
     response: R.calendarResponse,
@@ -272,7 +280,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       'One page of scorecards (`limit` after `offset`): partnerships with an ROI first, best first, then those without one yet (no gain or no cost KPI recorded) by id; `total` counts every partnership with a scorecard.',
     tag: 'reports',
     params: [],
-    query: z.object({ ...paging, after }),
+    query: z.object({ ...paging, after: afterEvent }),
     models: [KPI_SCORECARD],
     response: R.kpisReportResponse,
     handle: ({ reader, query }) => portfolioScorecards(reader, { limit: query.limit as number, offset: query.offset as number }),
@@ -289,7 +297,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
       minSeverity: z.coerce.number().int().min(1).max(25).optional(),
       status: riskStatusSchema.optional(),
       ...paging,
-      after,
+      after: afterEvent,
     }),
     models: [RISK_REGISTER],
     response: R.risksReportResponse,

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { READ_ROUTES } from '../../services/api/read-routes';
+import { rawRequest } from '../support/raw-http';
 import fc from 'fast-check';
 import { compressedPolicy } from '../../domain/policy';
 import { bodyJsonSchema, COMMAND_ROUTES, type CommandRoute } from '../../services/api/command-routes';
-import { READ_ROUTES } from '../../services/api/read-routes';
 import { startApiSystem, type ApiAnswer, type ApiSystem } from '../support/api';
 import { driveTo, flatScores, people, registered, registrationData } from '../support/lifecycle';
 import { eventually, unique } from '../support/stack';
@@ -269,6 +270,30 @@ describe('requests the API must refuse, and its contract', () => {
     expect(retried.status).toBe(200);
     expect(retried.body.events).toEqual(first.body.events);
     expect(registered(await sys.lifecycle.state(pid)).risks).toHaveLength(1);
+  });
+
+  test('a method a path does not take is 405 with Allow, TRACE and QUERY included', async () => {
+    for (const [method, path, allow] of [
+      ['TRACE', '/api/v1/partnerships', 'GET, POST'],
+      ['QUERY', '/api/v1/partnerships', 'GET, POST'],
+      ['DELETE', `/api/v1/partnerships/${id}`, 'GET'],
+      ['PUT', `/api/v1/partnerships/${id}/risks/risk.1`, 'PATCH'],
+    ] as const) {
+      const r = await rawRequest(sys.url, method, path, { authorization: `Bearer ${sys.tokens.admin}` });
+      expect({ method, path, status: r.status, allow: r.headers.allow }).toEqual({ method, path, status: 405, allow });
+    }
+  });
+
+  test('the document and the server agree: ?after=, closed bodies, durations', async () => {
+    const doc = (await sys.call('GET', '/openapi.json', { as: null })).body;
+    const afterOf = (path: string) => doc.paths[path].get.parameters.find((p: { name: string }) => p.name === 'after').schema.pattern as string;
+    // A bare sequence only where the document allows one: on a partnership's routes.
+    expect(new RegExp(afterOf('/api/v1/partnerships/{id}')).test('5')).toBe(true);
+    expect(new RegExp(afterOf('/api/v1/reports/work')).test('5')).toBe(false);
+    expectProblem(await sys.call('GET', '/api/v1/reports/work?after=5'), 422, 'query.after');
+    expect((await sys.call('GET', `/api/v1/partnerships/${id}?after=1`)).status).toBe(200);
+    // Every body is closed, as the server refuses unknown fields.
+    for (const route of COMMAND_ROUTES) expect({ route: route.operationId, closed: bodyJsonSchema(route).additionalProperties }).toEqual({ route: route.operationId, closed: false });
   });
 
   test('the OpenAPI document is valid OpenAPI 3.1 and lists every route; /docs serves Swagger UI', async () => {
