@@ -1,13 +1,16 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { toCloudEvent } from '../domain/cloudevent';
 import { cloudEventType, eventSchema, type Event } from '../domain/events';
 import type { EventPublisher } from './publisher';
 
 export interface ActivityDeps {
   publisher: EventPublisher;
+  /** Where the stack probe's events go (their own topic); a worker without one cannot run the probe. */
+  probePublisher?: EventPublisher;
 }
 
 /** Activities close over injected dependencies; the worker builds them once from config. */
-export function createActivities({ publisher }: ActivityDeps) {
+export function createActivities({ publisher, probePublisher }: ActivityDeps) {
   return {
     /**
      * Publishes a partnership's events in sequence order, keyed by partnership id. The CloudEvent id derives from
@@ -45,7 +48,8 @@ export function createActivities({ publisher }: ActivityDeps) {
         version: 1,
         data: { probeId: input.probeId },
       });
-      await publisher.publish([event]);
+      if (probePublisher === undefined) throw ApplicationFailure.nonRetryable('this worker has no probe publisher', 'NoProbePublisher');
+      await probePublisher.publish([event]);
       return { eventId: event.id };
     },
   };
