@@ -33,6 +33,16 @@ describe('stopping the supervised children', () => {
     expect(pendingTimers()).toBeLessThanOrEqual(timersBefore);
   });
 
+  test('run in a process group of their own, so a Ctrl-C reaches the supervisor only and each child one SIGTERM from it', async () => {
+    const c = child(dir, 'grouped', { exitAfterMs: 0 });
+    await ready(c);
+    // Field 5 of /proc/<pid>/stat is the process group (the name in field 2 has no spaces here).
+    const pgrp = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[4]);
+    expect(pgrp(c.process.pid as number)).toBe(c.process.pid);
+    expect(pgrp(c.process.pid as number)).not.toBe(pgrp(process.pid));
+    await stopChildren([c], 5000);
+  });
+
   test('kills a child that ignores SIGTERM once the grace period is over', async () => {
     const stubborn = child(dir, 'stubborn', { ignoreTerm: true });
     await ready(stubborn);
