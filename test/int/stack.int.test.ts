@@ -8,7 +8,8 @@ import { stackProbeWorkflowId, TOPICS } from '../../domain/names';
 import { createKafkaPublisher, type EventPublisher } from '../../activities/publisher';
 import { connectTemporalClient, createKafka, createRedis } from '../../infra/clients';
 import type { Config } from '../../infra/config';
-import { toolPaths } from '../../infra/provision';
+import { toolPaths, VERSIONS } from '../../infra/provision';
+import { temporalCliEnv } from '../../infra/temporal-cli';
 import { createWorker, type RunningWorker } from '../../infra/worker';
 import { ensureTopics } from '../../infra/topics';
 import { probeProjection, readProbeEvent } from '../../projections/probe';
@@ -108,22 +109,12 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     }
   });
 
-  test('the built temporal CLI lists the workflow the test started', async () => {
+  test('the built temporal CLI, as `npm run temporal` runs it (no flags), lists the workflow the test started', async () => {
     const workflowId = stackProbeWorkflowId(probeId);
+    const env = temporalCliEnv(cfg);
     const listed = await eventually(
       async () => {
-        const { stdout } = await execFileAsync(toolPaths(cfg).temporalCli, [
-          'workflow',
-          'list',
-          '--address',
-          cfg.temporal.address,
-          '--namespace',
-          cfg.temporal.namespace,
-          '--query',
-          `WorkflowId = '${workflowId}'`,
-          '--output',
-          'json',
-        ]);
+        const { stdout } = await execFileAsync(toolPaths(cfg).temporalCli, ['workflow', 'list', '--query', `WorkflowId = '${workflowId}'`, '--output', 'json'], { env });
         const rows = JSON.parse(stdout.trim() === '' ? '[]' : stdout) as Array<{ execution?: { workflowId?: string }; status?: string }>;
         return rows.find((r) => r.execution?.workflowId === workflowId);
       },
@@ -131,5 +122,10 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
       `${workflowId} in temporal workflow list`,
     );
     expect(listed.status).toMatch(/COMPLETED/);
+  });
+
+  test('the built temporal CLI reports the version it was built from', async () => {
+    const { stdout } = await execFileAsync(toolPaths(cfg).temporalCli, ['--version']);
+    expect(stdout).toContain(`temporal version ${VERSIONS.temporalCli.replace(/^v/, '')} `);
   });
 });
