@@ -6,6 +6,8 @@ import { EventTooLargeError, type EventPublisher } from './publisher';
 
 export interface ActivityDeps {
   publisher: EventPublisher;
+  /** Where the stack probe's events go (their own topic); a worker without one cannot run the probe. */
+  probePublisher?: EventPublisher;
 }
 
 /**
@@ -72,7 +74,7 @@ function isMessageTooLarge(err: unknown): boolean {
 }
 
 /** Activities close over injected dependencies; the worker builds them once from config. */
-export function createActivities({ publisher }: ActivityDeps) {
+export function createActivities({ publisher, probePublisher }: ActivityDeps) {
   return {
     /**
      * Publishes a partnership's events in sequence order, keyed by partnership id. The CloudEvent id derives from
@@ -94,7 +96,8 @@ export function createActivities({ publisher }: ActivityDeps) {
         version: 1,
         data: { probeId: input.probeId },
       });
-      await publish(publisher, [event]);
+      if (probePublisher === undefined) throw ApplicationFailure.nonRetryable('this worker has no probe publisher', 'NoProbePublisher');
+      await publish(probePublisher, [event]);
       return { eventId: event.id };
     },
   };

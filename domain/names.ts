@@ -7,6 +7,8 @@ export const TASK_QUEUE = 'partnerflow';
 export const TOPICS = {
   lifecycleEvents: 'partnerflow.lifecycle-events.v1',
   deadLetter: 'partnerflow.lifecycle-events.dlq.v1',
+  /** The start-up probe's events: a topic of their own, so the lifecycle log carries business events only. */
+  probe: 'partnerflow.stack-probe.v1',
 } as const;
 
 /** Consumer group of the projection workers. */

@@ -1,10 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { TokenStore } from '../services/api/tokens';
 import { createKafka, createRedis } from './clients';
 import { loadConfig, type Config } from './config';
 import { runMain, untilSignal } from './entry';
-import { InfraError, sleep } from './processes';
+import { adminTokenFile, adminTokenNotice, saveAdminToken } from './admin-token';
+import { startChild, stopChildren, type Child } from './children';
+import { InfraError } from './processes';
 import { info, step, warn } from './progress';
 import { runStackProbe } from './probe';
 import { down, logDir, printStatus, status, up, type ServiceName } from './stack';
@@ -19,81 +21,70 @@ const USAGE = `usage: node dist/infra/main.js <command>
   start    the stack plus the worker, projector and HTTP service; Ctrl-C stops everything
   probe    run the end-to-end probe against a running system`;
 
-interface Child {
-  name: string;
-  process: ChildProcess;
-  exited: Promise<number | null>;
-}
+const GRACE_MS = 20_000;
 
-function startChild(name: string, script: string, nodeFlags: string[] = []): Child {
-  const child = spawn(process.execPath, [...nodeFlags, path.join(__dirname, script)], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-  const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim() !== '') stream.write(`[${name}] ${line}\n`);
-  };
-  child.stdout?.on('data', prefix(process.stdout));
-  child.stderr?.on('data', prefix(process.stderr));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, process: child, exited };
-}
-
-
-async function stopChildren(children: Child[]): Promise<void> {
-  await Promise.all(
-    children.map(async (c) => {
-      if (c.process.exitCode !== null) return;
-      c.process.kill('SIGTERM');
-      const timedOut = await Promise.race([c.exited.then(() => false), sleep(20_000).then(() => true)]);
-      if (timedOut) c.process.kill('SIGKILL');
-    }),
-  );
-}
-
-/** On the first start there are no tokens: mint an admin token so someone can create the others. */
-async function bootstrapAdminToken(cfg: Config): Promise<string | null> {
+/** On the first start there are no tokens: mint an admin token, into a 0600 file, so someone can create the others. */
+async function bootstrapAdminToken(cfg: Config): Promise<boolean> {
   const redis = createRedis(cfg);
   try {
-    return (await new TokenStore(redis).bootstrapAdmin())?.token ?? null;
+    const minted = await new TokenStore(redis).bootstrapAdmin();
+    if (minted === null) return false;
+    saveAdminToken(adminTokenFile(cfg), minted.token);
+    return true;
   } finally {
     redis.disconnect();
   }
 }
 
+function startChildren(): Child[] {
+  const script = (name: string) => path.join(__dirname, name);
+  return [
+    startChild('worker', script('worker-main.js')),
+    startChild('projector', script('projector-main.js'), [...FOLDING_NODE_FLAGS]),
+    startChild('http', script('http-main.js')),
+  ];
+}
+
+function readyBanner(cfg: Config, probeMs: number, minted: boolean): string {
+  const tokenFile = adminTokenFile(cfg);
+  const token = minted || fs.existsSync(tokenFile) ? `\n${adminTokenNotice(tokenFile, minted)}` : '';
+  return `
+partnerflow is running (probe round trip ${probeMs} ms)
+  API          http://${cfg.http.host}:${cfg.http.port}/api/v1   (docs /docs, OpenAPI /openapi.json, /healthz, /readyz, /metrics)
+  Temporal UI  ${cfg.temporal.local ? `http://127.0.0.1:${cfg.temporal.uiPort}/namespaces/${cfg.temporal.namespace}/workflows` : `(external cluster ${cfg.temporal.address})`}
+  Temporal     ${cfg.temporal.address}, namespace ${cfg.temporal.namespace}   (CLI: npm run temporal -- workflow list)
+  Kafka        ${cfg.kafka.brokers.join(',')}
+  Redis        ${redactUrl(cfg.redis.url)}
+  Logs         ${logDir(cfg)}${token}
+Press Ctrl-C to stop.`;
+}
+
 async function start(cfg: Config): Promise<void> {
+  // Listening from the start: a Ctrl-C during start-up stops what was started instead of killing this process alone.
+  const signalled = untilSignal();
+  const orStop = <T>(work: Promise<T>) =>
+    Promise.race([work, signalled.then((s): never => { throw new InfraError(`${s} received during start-up; stopped what had started.`); })]);
   const startedServices: ServiceName[] = await up(cfg);
   const children: Child[] = [];
   try {
-    await step('creating Kafka topics', () => ensureTopics(createKafka(cfg), cfg));
-    const firstToken = await bootstrapAdminToken(cfg);
-    children.push(startChild('worker', 'worker-main.js'), startChild('projector', 'projector-main.js', [...FOLDING_NODE_FLAGS]), startChild('http', 'http-main.js'));
+    await orStop(step('creating Kafka topics', () => ensureTopics(createKafka(cfg), cfg)));
+    const minted = await orStop(bootstrapAdminToken(cfg));
+    children.push(...startChildren());
     const crashed = Promise.race(children.map((c) => c.exited.then((code) => ({ name: c.name, code }))));
-    const probe = await Promise.race([
-      step('end-to-end probe: workflow → activity → Kafka → projector → Redis', () => runStackProbe(cfg)),
-      crashed.then(({ name, code }) => {
-        throw new InfraError(`the ${name} process exited (code ${code}) during start-up; its output is above.`);
-      }),
-    ]);
-    info(`
-partnerflow is running (probe round trip ${probe.ms} ms)
-  API          http://${cfg.http.host}:${cfg.http.port}/api/v1   (docs /docs, OpenAPI /openapi.json, /healthz, /readyz, /metrics)
-  Temporal UI  ${cfg.temporal.local ? `http://127.0.0.1:${cfg.temporal.uiPort}/namespaces/${cfg.temporal.namespace}/workflows` : `(external cluster ${cfg.temporal.address})`}
-  Temporal     ${cfg.temporal.address}, namespace ${cfg.temporal.namespace}
-  Kafka        ${cfg.kafka.brokers.join(',')}
-  Redis        ${redactUrl(cfg.redis.url)}
-  Logs         ${logDir(cfg)}
-Press Ctrl-C to stop.`);
-    if (firstToken !== null) {
-      info(`
-No API tokens existed, so an admin token was created. It is shown this once; keep it somewhere safe:
-
-  PARTNERFLOW_TOKEN=${firstToken}
-
-Create tokens for people with: npm run partnerflow -- tokens create --name <person> --role <role>`);
-    }
-    const outcome = await Promise.race([untilSignal().then((s) => ({ signal: s })), crashed]);
+    const probe = await orStop(
+      Promise.race([
+        step('end-to-end probe: workflow → activity → Kafka → projector → Redis', () => runStackProbe(cfg)),
+        crashed.then(({ name, code }) => {
+          throw new InfraError(`the ${name} process exited (code ${code}) during start-up; its output is above.`);
+        }),
+      ]),
+    );
+    info(readyBanner(cfg, probe.ms, minted));
+    const outcome = await Promise.race([signalled.then((s) => ({ signal: s })), crashed]);
     if ('name' in outcome) warn(`the ${outcome.name} process exited (code ${outcome.code}); stopping everything.`);
     else info(`\n${outcome.signal} received, stopping…`);
   } finally {
-    await stopChildren(children);
+    await stopChildren(children, GRACE_MS);
     await down(cfg, startedServices);
   }
 }

@@ -3,7 +3,9 @@ import { loadConfig } from './config';
 import { runMain, untilSignal } from './entry';
 import { serveProjectorMetrics } from './projector-metrics';
 import { ensureTopics } from './topics';
+import { PROJECTOR_GROUP, TOPICS } from '../domain/names';
 import { READ_MODELS } from '../projections';
+import { probeProjection } from '../projections/probe';
 import { startProjector } from '../projections/runner';
 import { redactUrl } from '../platform/redact';
 
@@ -15,7 +17,11 @@ runMain(async () => {
   const kafka = createKafka(cfg);
   await ensureTopics(kafka, cfg);
   const redis = createRedis(cfg);
-  const projector = await startProjector({ kafka, redis, projections: READ_MODELS, keyPrefix: cfg.redis.prefix });
+  // The probe's events have a topic of their own, folded by a consumer of their own.
+  const [projector, probes] = await Promise.all([
+    startProjector({ kafka, redis, projections: READ_MODELS, keyPrefix: cfg.redis.prefix }),
+    startProjector({ kafka, redis, projections: [probeProjection], topic: TOPICS.probe, groupId: `${PROJECTOR_GROUP}.probe`, keyPrefix: cfg.redis.prefix }),
+  ]);
   const { server, port } = await serveProjectorMetrics(() => projector.metrics(), cfg.http.host, cfg.http.projectorMetricsPort);
   process.stdout.write(`projector metrics on http://${cfg.http.host}:${port}/metrics\n`);
   process.stdout.write(
@@ -30,6 +36,6 @@ runMain(async () => {
   process.stdout.write(`projector: ${signal}, finishing the batch in hand\n`);
   clearInterval(timer);
   server.close();
-  await projector.stop();
+  await Promise.all([projector.stop(), probes.stop()]);
   redis.disconnect();
 });

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config';
+import { binaryRefusal, jarManifest, jarMismatches, recordBinaryHash, verifyJars } from './checksums';
 import { InfraError, commandExists, isListening, run, sleep, startDetached, stopPid } from './processes';
-import { skip, step } from './progress';
+import { skip, step, warn } from './progress';
 
 /** Pinned versions of everything the local stack is built from. Changing one re-provisions just that part. */
 export const VERSIONS = {
@@ -13,7 +14,12 @@ export const VERSIONS = {
   kafka: '4.4.0',
   log4j: '2.25.5',
   slf4j: '1.7.36',
+  /** Pinned: an unpinned plugin is whatever the local Maven resolves (it was 2.8, from 2013). */
+  mavenDependencyPlugin: '3.8.1',
 } as const;
+
+/** The Go package whose `Version` the Temporal CLI reports (`temporal --version`); unset, it says 0.0.0-DEV. */
+const TEMPORAL_CLI_VERSION_VAR = 'github.com/temporalio/cli/temporalcli.Version';
 
 export interface Toolchain {
   temporalCli: string;
@@ -36,24 +42,32 @@ function requireCommand(command: string, why: string, fix: string): void {
   if (!commandExists(command)) throw new InfraError(`${command} is not on PATH; it is needed ${why}. ${fix}`);
 }
 
-/** Builds the Temporal CLI (which embeds the dev server) from the Go module proxy, once per machine. */
-async function ensureTemporalCli(cfg: Config): Promise<void> {
+/**
+ * Builds the Temporal CLI (which embeds the dev server) from the Go module proxy, once per machine, and records its
+ * SHA-256. A cached binary is used only while it still has that hash; otherwise it is refused and built again.
+ */
+export async function ensureTemporalCli(cfg: Config): Promise<void> {
   const target = toolPaths(cfg).temporalCli;
   const title = `Temporal CLI ${VERSIONS.temporalCli}`;
-  if (fs.existsSync(target)) return skip(title, `cached at ${target}`);
+  const refusal = await binaryRefusal(target);
+  if (refusal === undefined) return skip(title, `cached at ${target}, SHA-256 checked`);
+  if (fs.existsSync(target)) warn(`not using the cached Temporal CLI: ${refusal}. Building it again.`);
   requireCommand('go', 'to build the Temporal dev server', 'Install Go 1.22 or newer, or point TEMPORAL_ADDRESS at a running cluster.');
   await step(
     `building ${title} with go install`,
     async () => {
       const staging = fs.mkdtempSync(path.join(cfg.cacheDir, 'go-bin-'));
       try {
-        await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${VERSIONS.temporalCli}`], {
+        const ldflags = `-X ${TEMPORAL_CLI_VERSION_VAR}=${VERSIONS.temporalCli.replace(/^v/, '')}`;
+        await run('go', ['install', '-ldflags', ldflags, `github.com/temporalio/cli/cmd/temporal@${VERSIONS.temporalCli}`], {
           env: { ...process.env, CGO_ENABLED: '0', GOBIN: staging, GOFLAGS: '-mod=mod' },
           logFile: path.join(cfg.cacheDir, 'logs', 'temporal-cli-build.log'),
         });
         fs.mkdirSync(path.dirname(target), { recursive: true });
-        // rename is atomic: an interrupted build never leaves a half-written binary behind.
+        // rename is atomic: an interrupted build never leaves a half-written binary behind (nor one without its hash).
+        fs.rmSync(`${target}.sha256`, { force: true });
         fs.renameSync(path.join(staging, 'temporal'), target);
+        await recordBinaryHash(target);
       } finally {
         fs.rmSync(staging, { recursive: true, force: true });
       }
@@ -62,13 +76,21 @@ async function ensureTemporalCli(cfg: Config): Promise<void> {
   );
 }
 
-/** Resolves Maven artifacts with their runtime dependencies into a folder of jars, once per machine. */
+/**
+ * Resolves Maven artifacts with their runtime dependencies into a folder of jars, once per machine. The jars must have
+ * the SHA-256 checked in (infra/jars.sha256.json), after each download and before each use.
+ */
 async function ensureJars(cfg: Config, name: string, dependencies: Array<[string, string, string]>): Promise<string> {
   const dir = path.join(cfg.cacheDir, 'jars', name);
   const marker = path.join(dir, '.complete');
+  const manifest = jarManifest(name);
   if (fs.existsSync(marker)) {
-    skip(`${name} jars`, `cached at ${dir}`);
-    return dir;
+    const problems = await jarMismatches(dir, manifest);
+    if (problems.length === 0) {
+      skip(`${name} jars`, `cached at ${dir}, SHA-256 checked`);
+      return dir;
+    }
+    warn(`not using the cached ${name} jars (${problems.join('; ')}). Downloading them again.`);
   }
   requireCommand('mvn', `to download ${name} from Maven Central`, 'Install Maven (apt-get install maven).');
   await step(`downloading ${name} jars from Maven Central`, async () => {
@@ -90,10 +112,17 @@ async function ensureJars(cfg: Config, name: string, dependencies: Array<[string
     );
     const staging = `${dir}.partial`;
     fs.rmSync(staging, { recursive: true, force: true });
-    await run('mvn', ['-B', '--no-transfer-progress', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`], {
+    const goal = `org.apache.maven.plugins:maven-dependency-plugin:${VERSIONS.mavenDependencyPlugin}:copy-dependencies`;
+    // --strict-checksums: a download that does not match Maven Central's checksum fails instead of warning.
+    await run('mvn', ['-B', '--no-transfer-progress', '--strict-checksums', goal, '-DincludeScope=runtime', `-DoutputDirectory=${staging}`], {
       cwd: work,
       logFile: path.join(cfg.cacheDir, 'logs', `maven-${name}.log`),
     });
+    try {
+      await verifyJars(staging, manifest);
+    } catch (e) {
+      throw new InfraError(`${(e as Error).message}\n(Maven reuses what ~/.m2/repository holds: delete a bad copy there to fetch it again.)`);
+    }
     fs.writeFileSync(path.join(staging, '.complete'), new Date().toISOString());
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);

@@ -2,6 +2,9 @@ import type { Kafka } from 'kafkajs';
 import type { Config } from './config';
 import { TOPICS } from '../domain/names';
 
+/** A probe event only has to live until its probe has seen it arrive in Redis. */
+const PROBE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 /** Creates partnerflow's topics if missing, with explicit settings: the lifecycle log is retained forever. */
 export async function ensureTopics(kafka: Kafka, cfg: Config): Promise<void> {
   const admin = kafka.admin();
@@ -14,17 +17,18 @@ export async function ensureTopics(kafka: Kafka, cfg: Config): Promise<void> {
       { name: 'cleanup.policy', value: 'delete' },
       { name: 'min.insync.replicas', value: String(Math.min(2, cfg.kafka.replicationFactor)) },
     ];
-    const wanted = [TOPICS.lifecycleEvents, TOPICS.deadLetter].filter((t) => !existing.has(t));
+    const probe = [
+      { name: 'retention.ms', value: String(PROBE_RETENTION_MS) },
+      { name: 'cleanup.policy', value: 'delete' },
+    ];
+    const topics = [
+      { topic: TOPICS.lifecycleEvents, numPartitions: cfg.kafka.partitions, configEntries: forever },
+      { topic: TOPICS.deadLetter, numPartitions: cfg.kafka.partitions, configEntries: forever },
+      { topic: TOPICS.probe, numPartitions: 1, configEntries: probe },
+    ];
+    const wanted = topics.filter((t) => !existing.has(t.topic));
     if (wanted.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: wanted.map((topic) => ({
-        topic,
-        numPartitions: cfg.kafka.partitions,
-        replicationFactor: cfg.kafka.replicationFactor,
-        configEntries: forever,
-      })),
-    });
+    await admin.createTopics({ waitForLeaders: true, topics: wanted.map((t) => ({ ...t, replicationFactor: cfg.kafka.replicationFactor })) });
   } finally {
     await admin.disconnect();
   }

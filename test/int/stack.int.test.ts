@@ -4,14 +4,15 @@ import { Client, Connection } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { cloudEventSchema } from '../../domain/cloudevent';
-import { stackProbeWorkflowId } from '../../domain/names';
+import { stackProbeWorkflowId, TOPICS } from '../../domain/names';
 import { createKafkaPublisher, type EventPublisher } from '../../activities/publisher';
 import { connectTemporalClient, createKafka, createRedis } from '../../infra/clients';
 import type { Config } from '../../infra/config';
-import { toolPaths } from '../../infra/provision';
+import { toolPaths, VERSIONS } from '../../infra/provision';
+import { temporalCliEnv } from '../../infra/temporal-cli';
 import { createWorker, type RunningWorker } from '../../infra/worker';
-import { READ_MODELS } from '../../projections';
-import { readProbeEvent } from '../../projections/probe';
+import { ensureTopics } from '../../infra/topics';
+import { probeProjection, readProbeEvent } from '../../projections/probe';
 import { ReadModelReader, startProjector, type Projector } from '../../projections/runner';
 import type { stackProbeWorkflow } from '../../workflows/probe';
 import { createTestTopic, eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';
@@ -25,11 +26,13 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
   let connection: Connection;
   let client: Client;
   let publisher: EventPublisher;
+  let probePublisher: EventPublisher;
   let running: RunningWorker;
   let workerDone: Promise<void>;
   let projector: Projector;
-  let topic: string;
-  let removeTopic: () => Promise<void>;
+  let lifecycleTopic: string;
+  let probeTopic: string;
+  const removeTopics: Array<() => Promise<void>> = [];
   const taskQueue = unique('test-stack-smoke');
   const probeId = unique('probe');
 
@@ -37,14 +40,18 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     quietTemporalLogs();
     cfg = testConfig();
     kafka = createKafka(cfg);
-    ({ topic, remove: removeTopic } = await createTestTopic(kafka, 'test.stack-smoke'));
+    const lifecycle = await createTestTopic(kafka, 'test.stack-smoke');
+    const probes = await createTestTopic(kafka, 'test.stack-smoke-probe', 1);
+    [lifecycleTopic, probeTopic] = [lifecycle.topic, probes.topic];
+    removeTopics.push(lifecycle.remove, probes.remove);
     redis = createRedis(cfg);
     connection = await connectTemporalClient(cfg);
     client = new Client({ connection, namespace: cfg.temporal.namespace });
-    publisher = await createKafkaPublisher(kafka, topic);
-    running = await createWorker(cfg, { publisher, worker: { taskQueue, workflowBundle: await workflowBundle() } });
+    publisher = await createKafkaPublisher(kafka, lifecycleTopic);
+    probePublisher = await createKafkaPublisher(kafka, probeTopic);
+    running = await createWorker(cfg, { publisher, probePublisher, worker: { taskQueue, workflowBundle: await workflowBundle() } });
     workerDone = running.worker.run();
-    projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic, groupId: unique('test-projector'), log: () => undefined });
+    projector = await startProjector({ kafka, redis, projections: [probeProjection], topic: probeTopic, groupId: unique('test-projector'), log: () => undefined });
   });
 
   afterAll(async () => {
@@ -53,9 +60,10 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     await workerDone;
     await running?.close();
     await publisher?.close();
+    await probePublisher?.close();
     await connection?.close();
     redis?.disconnect();
-    await removeTopic?.();
+    for (const remove of removeTopics) await remove();
   });
 
   test('a workflow runs an activity that publishes to Kafka, and the projector writes the event to Redis', async () => {
@@ -78,22 +86,35 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     expect(projector.metrics().models.probe?.applied).toBeGreaterThanOrEqual(1);
   });
 
-  test('the built temporal CLI lists the workflow the test started', async () => {
+  test('the probe event goes to the probe topic, and the lifecycle topic carries none', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ends = async (t: string) => (await admin.fetchTopicOffsets(t)).reduce((sum, p) => sum + Number(p.high), 0);
+      expect(await ends(probeTopic)).toBeGreaterThanOrEqual(1);
+      expect(await ends(lifecycleTopic)).toBe(0);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  test('the stack creates the probe topic beside the lifecycle log', async () => {
+    await ensureTopics(kafka, cfg);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      expect(await admin.listTopics()).toEqual(expect.arrayContaining([TOPICS.lifecycleEvents, TOPICS.probe]));
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  test('the built temporal CLI, as `npm run temporal` runs it (no flags), lists the workflow the test started', async () => {
     const workflowId = stackProbeWorkflowId(probeId);
+    const env = temporalCliEnv(cfg);
     const listed = await eventually(
       async () => {
-        const { stdout } = await execFileAsync(toolPaths(cfg).temporalCli, [
-          'workflow',
-          'list',
-          '--address',
-          cfg.temporal.address,
-          '--namespace',
-          cfg.temporal.namespace,
-          '--query',
-          `WorkflowId = '${workflowId}'`,
-          '--output',
-          'json',
-        ]);
+        const { stdout } = await execFileAsync(toolPaths(cfg).temporalCli, ['workflow', 'list', '--query', `WorkflowId = '${workflowId}'`, '--output', 'json'], { env });
         const rows = JSON.parse(stdout.trim() === '' ? '[]' : stdout) as Array<{ execution?: { workflowId?: string }; status?: string }>;
         return rows.find((r) => r.execution?.workflowId === workflowId);
       },
@@ -101,5 +122,10 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
       `${workflowId} in temporal workflow list`,
     );
     expect(listed.status).toMatch(/COMPLETED/);
+  });
+
+  test('the built temporal CLI reports the version it was built from', async () => {
+    const { stdout } = await execFileAsync(toolPaths(cfg).temporalCli, ['--version']);
+    expect(stdout).toContain(`temporal version ${VERSIONS.temporalCli.replace(/^v/, '')} `);
   });
 });
