@@ -62,6 +62,8 @@ export interface KpiScorecard {
   partnershipId: string;
   kpis: KpiLine[];
   roi: { gain: number; cost: number; roi: number } | null;
+  /** Why `roi` is null (which KPIs it needs), or null when there is an ROI. */
+  roiMissing: string | null;
   health: Partial<Record<HealthDimension, HealthPoint>>;
 }
 
@@ -100,6 +102,16 @@ export function roiOf(doc: KpiScorecardDoc): KpiScorecard['roi'] {
   return { gain, cost, roi: Math.round(((gain - cost) / cost) * 10_000) / 10_000 };
 }
 
+/** Why a doc has no ROI, in words a person can act on; null when it has one. */
+export function roiMissing(doc: KpiScorecardDoc): string | null {
+  const has = (ids: readonly string[]) => ids.some((id) => latestOf(entryOf(doc.kpis, id)) !== null);
+  const missing: string[] = [];
+  if (!has(ROI_GAIN_KPIS)) missing.push(`no gain recorded: record ${ROI_GAIN_KPIS.join(' or ')}`);
+  if (!has(ROI_COST_KPIS)) missing.push(`no cost recorded: record ${ROI_COST_KPIS.join(' or ')}`);
+  if (missing.length > 0) return missing.join('; ');
+  return roiOf(doc) === null ? 'the cost is 0, so ROI = (gain − cost) / cost is undefined' : null;
+}
+
 /** The scorecard a doc reads as. KPIs in the order they were defined, then undefined ids by name. */
 export function scorecardOf(partnershipId: string, doc: KpiScorecardDoc): KpiScorecard {
   const kpis = Object.values(doc.kpis).map((t): KpiLine => {
@@ -117,7 +129,7 @@ export function scorecardOf(partnershipId: string, doc: KpiScorecardDoc): KpiSco
       trend: t.values,
     };
   });
-  return { partnershipId, kpis, roi: roiOf(doc), health: doc.health };
+  return { partnershipId, kpis, roi: roiOf(doc), roiMissing: roiMissing(doc), health: doc.health };
 }
 
 /**

@@ -145,7 +145,11 @@ export const scorecardResponse = z.strictObject({
       trend: z.array(kpiPoint),
     }),
   ),
-  roi: z.strictObject({ gain: z.number(), cost: z.number(), roi: z.number().describe('(gain − cost) / cost') }).nullable(),
+  roi: z
+    .strictObject({ gain: z.number(), cost: z.number(), roi: z.number().describe('(gain − cost) / cost') })
+    .nullable()
+    .describe('ROI = (gain − cost) / cost, where gain is the sum of the latest revenue-generated and incremental-sales values and cost the sum of the latest investment and cost values; null until both are recorded (see roiMissing)'),
+  roiMissing: z.string().nullable().describe('why roi is null, naming the KPIs to record; null when there is an ROI'),
   health: z.partialRecord(healthDimensionSchema, z.strictObject({ rating: z.number(), at: time })),
 }) satisfies z.ZodType<KpiScorecard>;
 

@@ -326,7 +326,7 @@ export const scorecard: Renderer = (body) => {
   const roi = obj(c.roi);
   let out = `${keyValues([
     ['id', c.partnershipId],
-    ['roi', c.roi === null || c.roi === undefined ? null : `${String(roi.roi)} (gain ${String(roi.gain)}, cost ${String(roi.cost)})`],
+    ['roi', c.roi === null || c.roi === undefined ? (typeof c.roiMissing === 'string' ? `none: ${c.roiMissing}` : null) : `${String(roi.roi)} (gain ${String(roi.gain)}, cost ${String(roi.cost)})`],
   ])}`;
   out += section('kpis', rows.length === 0 ? 'no KPIs defined yet\n' : table(['kpi', 'family', 'direction', 'target', 'latest', 'met', 'unit', 'values'], rows));
   const health = Object.entries(obj(c.health)).map(([dimension, point]) => [dimension, obj(point).rating, obj(point).at]);

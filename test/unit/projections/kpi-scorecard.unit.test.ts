@@ -52,9 +52,12 @@ describe('kpi-scorecard read model', () => {
   test('ROI is (gain − cost) / cost from the latest gain and cost KPIs, and null until both have a value', () => {
     const partial = replay(kpiScorecardProjection, history().events.slice(0, 4)).doc<KpiScorecardDoc>('p-1');
     expect(scorecardOf('p-1', partial ?? { kpis: {}, health: {} }).roi).toBeNull();
+    // Why, naming what to record (a KPI named "revenue" is not a gain KPI).
+    expect(scorecardOf('p-1', { kpis: {}, health: {} }).roiMissing).toBe('no gain recorded: record revenue-generated or incremental-sales; no cost recorded: record investment or cost');
 
     const model = replay(kpiScorecardProjection, history().events);
     expect(scorecardOf('p-1', model.doc<KpiScorecardDoc>('p-1') ?? { kpis: {}, health: {} }).roi).toEqual({ gain: 1200, cost: 400, roi: 2 });
+    expect(scorecardOf('p-1', model.doc<KpiScorecardDoc>('p-1') ?? { kpis: {}, health: {} }).roiMissing).toBeNull();
     expect(model.zset('by-roi')).toEqual([['p-1', 2]]);
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { z } from 'zod';
-import { durationSchema, positiveDurationSchema } from '../../../domain/duration';
+import { durationSchema, isZeroDuration, positiveDurationSchema, tryParseDuration } from '../../../domain/duration';
 import { inputJsonSchema } from '../../../services/api/command-routes';
 
 /**
@@ -28,6 +28,9 @@ describe('durations: the document and the server agree', () => {
     fc.assert(
       fc.property(durationish, (v) => {
         expect({ v, server: schema.safeParse(v).success }).toEqual({ v, server: doc(v) });
+        // And the pattern says what the parser says.
+        const parsed = v.length <= 128 && tryParseDuration(v) !== undefined && (schema === durationSchema || !isZeroDuration(v));
+        expect({ v, parser: parsed }).toEqual({ v, parser: schema.safeParse(v).success });
       }),
       { numRuns: 2000 },
     );
