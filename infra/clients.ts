@@ -4,6 +4,7 @@ import { NativeConnection, type NativeConnectionOptions } from '@temporalio/work
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
 import type { Config } from './config';
+import { localRedisPassword } from './redis-auth';
 
 function tlsOptions(cfg: Config): ConnectionOptions['tls'] {
   const tls = cfg.temporal.tls;
@@ -60,7 +61,9 @@ export function createKafka(cfg: Config, overrides: Partial<KafkaJsConfig> = {})
 
 /** `probe`: one attempt, no reconnects (health checks); otherwise reconnects forever with backoff. */
 export function createRedis(cfg: Config, opts: { probe?: boolean } = {}): Redis {
+  const password = localRedisPassword(cfg);
   return new Redis(cfg.redis.url, {
+    ...(password === undefined ? {} : { password }),
     lazyConnect: opts.probe === true,
     maxRetriesPerRequest: opts.probe ? 0 : 20,
     retryStrategy: opts.probe ? () => null : (attempt) => Math.min(attempt * 100, 2000),

@@ -8,6 +8,7 @@ import { InfraError, isListening, run, runningPid, startDetached, stopPid, waitH
 import { info, skip, step } from './progress';
 import { provision, toolPaths } from './provision';
 import { redactUrl } from '../platform/redact';
+import { localRedisConfigFile } from './redis-auth';
 
 export type ServiceName = 'temporal' | 'kafka' | 'redis';
 export const SERVICES: readonly ServiceName[] = ['temporal', 'kafka', 'redis'];
@@ -133,7 +134,7 @@ async function startKafka(cfg: Config): Promise<number> {
 function startRedis(cfg: Config): Promise<number> {
   const dir = path.join(cfg.dataDir, 'redis');
   fs.mkdirSync(dir, { recursive: true });
-  const args = ['--bind', '127.0.0.1', '--port', String(cfg.redis.port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--daemonize', 'no', '--save', ''];
+  const args = [localRedisConfigFile(cfg), '--bind', '127.0.0.1', '--port', String(cfg.redis.port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--daemonize', 'no', '--save', ''];
   return Promise.resolve(startDetached({ command: toolPaths(cfg).redisServer, args, logFile: logFile(cfg, 'redis'), pidFile: pidFile(cfg, 'redis') }));
 }
 

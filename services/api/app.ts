@@ -180,7 +180,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   securityHeaders(app);
   // Known to the router, so a TRACE or QUERY reaches the 405 below instead of failing to parse (400).
   app.addHttpMethod('TRACE');
-  app.addHttpMethod('QUERY');
+  app.addHttpMethod('QUERY', { overrideExisting: true });
 
   // Bodies are JSON; a text body is refused as an unsupported media type rather than read as a string.
   app.removeContentTypeParser('text/plain');
