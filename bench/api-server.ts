@@ -4,7 +4,7 @@
  * BENCH_API_TASK_QUEUE and BENCH_API_PREFIX set.
  */
 import { defaultPolicy } from '../domain/policy';
-import { loadConfig } from '../infra/config';
+import { loadConfig } from '../platform/config';
 import { buildHttpService } from '../services/http';
 import { serveChild } from './api-child';
 

@@ -1,13 +1,14 @@
+import { READ_MODEL_REGISTRY } from '../projections';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
-import { createKafka, createRedis } from '../infra/clients';
-import { loadConfig } from '../infra/config';
-import { runMain } from '../infra/entry';
+import { createKafka, createRedis } from '../platform/clients';
+import { loadConfig } from '../platform/config';
+import { runMain } from '../platform/entry';
 import { localPid, up } from '../infra/stack';
-import { startProjectWorker } from '../infra/worker-thread';
+import { startProjectWorker } from '../platform/threads';
 import { READ_MODELS } from '../projections';
 import { progressReporter } from '../projections/progress';
 import { catalogOf, createDecoder, rebuild, ReadModelStore, startProjector } from '../projections/runner';
@@ -271,7 +272,8 @@ runMain(async () => {
     const reporter = progressReporter(process.stderr);
     let threads = '';
     const result = await rebuild({
-      kafka,
+      registry: READ_MODEL_REGISTRY,
+kafka,
       redis,
       projections: READ_MODELS,
       topic,

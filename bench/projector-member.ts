@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKafka, createRedis } from '../infra/clients';
-import { loadConfig } from '../infra/config';
+import { createKafka, createRedis } from '../platform/clients';
+import { loadConfig } from '../platform/config';
 import { READ_MODELS } from '../projections';
 import { startProjector } from '../projections/runner';
 

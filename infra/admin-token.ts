@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from './config';
+import type { Config } from '../platform/config';
 
 /** Where `npm start` leaves the admin token it mints when no token exists: never on stdout (journals, CI logs keep it). */
 export function adminTokenFile(cfg: Config): string {

@@ -1,5 +1,5 @@
-import { loadConfig } from './config';
-import { runMain, untilSignal } from './entry';
+import { loadConfig } from '../platform/config';
+import { runMain, untilSignal } from '../platform/entry';
 import { buildHttpService } from '../services/http';
 import { InfraError } from './processes';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TokenStore } from '../services/api/tokens';
-import { createKafka, createRedis } from './clients';
-import { loadConfig, type Config } from './config';
-import { runMain, untilSignal } from './entry';
+import { createKafka, createRedis } from '../platform/clients';
+import { loadConfig, type Config } from '../platform/config';
+import { runMain, untilSignal } from '../platform/entry';
 import { adminTokenFile, adminTokenNotice, saveAdminToken } from './admin-token';
 import { startChild, stopChildren, type Child } from './children';
 import { InfraError } from './processes';

@@ -4,8 +4,8 @@ import { stackProbeWorkflowId, TASK_QUEUE } from '../domain/names';
 import type { stackProbeWorkflow } from '../workflows/probe';
 import { readProbeEvent } from '../projections/probe';
 import { ReadModelReader } from '../projections/runner';
-import { connectTemporalClient, createRedis } from './clients';
-import type { Config } from './config';
+import { connectTemporalClient, createRedis } from '../platform/clients';
+import type { Config } from '../platform/config';
 import { InfraError, sleep } from './processes';
 
 /** Runs the stack probe end to end (workflow → activity → Kafka → projector → Redis); returns how long it took. */

@@ -3,13 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-/** Raised for anything the user must act on (a taken port, a failed step); the message says what to do. */
-export class InfraError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InfraError';
-  }
-}
+import { InfraError } from '../platform/errors';
+
+export { InfraError };
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

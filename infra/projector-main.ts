@@ -1,6 +1,6 @@
-import { createKafka, createRedis } from './clients';
-import { loadConfig } from './config';
-import { runMain, untilSignal } from './entry';
+import { createKafka, createRedis } from '../platform/clients';
+import { loadConfig } from '../platform/config';
+import { runMain, untilSignal } from '../platform/entry';
 import { serveProjectorMetrics } from './projector-metrics';
 import { ensureTopics } from './topics';
 import { PROJECTOR_GROUP, TOPICS } from '../domain/names';

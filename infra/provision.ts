@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from './config';
+import type { Config } from '../platform/config';
 import { binaryRefusal, jarManifest, jarMismatches, recordBinaryHash, verifyJars } from './checksums';
 import { InfraError, commandExists, isListening, run, sleep, startDetached, stopPid } from './processes';
 import { skip, step, warn } from './progress';

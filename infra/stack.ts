@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import type { Config } from './config';
-import { checkKafka, checkRedis, checkTemporal, type Health } from './health';
+import type { Config } from '../platform/config';
+import { checkKafka, checkRedis, checkTemporal, type Health } from '../platform/health';
 import { InfraError, isListening, run, runningPid, startDetached, stopPid, waitHealthy } from './processes';
 import { info, skip, step } from './progress';
 import { provision, toolPaths } from './provision';
 import { redactUrl } from '../platform/redact';
-import { localRedisConfigFile } from './redis-auth';
+import { localRedisConfigFile } from '../platform/redis-auth';
 
 export type ServiceName = 'temporal' | 'kafka' | 'redis';
 export const SERVICES: readonly ServiceName[] = ['temporal', 'kafka', 'redis'];

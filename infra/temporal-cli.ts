@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import type { Config } from '../platform/config';
 
 /**
  * The environment for the Temporal CLI: its own variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key) set

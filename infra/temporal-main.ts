@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { binaryRefusal } from './checksums';
-import { loadConfig } from './config';
-import { runMain } from './entry';
+import { loadConfig } from '../platform/config';
+import { runMain } from '../platform/entry';
 import { ensureTemporalCli, toolPaths } from './provision';
 import { temporalCliEnv } from './temporal-cli';
 

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import type { Config } from './config';
+import type { Config } from '../platform/config';
 import { TOPICS } from '../domain/names';
 
 /** A probe event only has to live until its probe has seen it arrive in Redis. */

@@ -1,8 +1,8 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { connectTemporalClient, createKafka } from './clients';
-import { loadConfig, type Config } from './config';
+import { connectTemporalClient, createKafka } from '../platform/clients';
+import { loadConfig, type Config } from '../platform/config';
 import { ensureSearchAttributes } from './search-attributes';
-import { runMain } from './entry';
+import { runMain } from '../platform/entry';
 import { ensureTopics } from './topics';
 import { createWorker } from './worker';
 

@@ -2,8 +2,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { createKafkaPublisher, type EventPublisher } from '../activities/publisher';
 import { TASK_QUEUE, TOPICS } from '../domain/names';
-import { connectTemporalWorker, createKafka } from './clients';
-import type { Config } from './config';
+import { connectTemporalWorker, createKafka } from '../platform/clients';
+import type { Config } from '../platform/config';
 
 export interface RunningWorker {
   worker: Worker;

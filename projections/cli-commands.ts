@@ -1,6 +1,7 @@
+import { READ_MODEL_REGISTRY } from '.';
 import { parseArgs } from 'node:util';
-import { createKafka, createRedis } from '../infra/clients';
-import { loadConfig } from '../infra/config';
+import { createKafka, createRedis } from '../platform/clients';
+import { loadConfig } from '../platform/config';
 import { TOPICS } from '../domain/names';
 import { READ_MODELS, readModel } from '.';
 import { progressReporter } from './progress';
@@ -64,7 +65,8 @@ export async function projectionsCli(args?: string[]): Promise<void> {
         process.once('SIGTERM', onSignal);
         try {
           const result = await rebuild({
-            kafka: createKafka(cfg),
+            registry: READ_MODEL_REGISTRY,
+kafka: createKafka(cfg),
             redis,
             projections: models,
             known: READ_MODELS,

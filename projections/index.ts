@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { calendarProjection } from './calendar';
 import { cycleTimesProjection } from './cycle-times';
 import { inboxProjection } from './inbox';
@@ -7,6 +8,7 @@ import { probeProjection } from './probe';
 import { riskRegisterProjection } from './risk-register';
 import { ProjectionError } from './runner/errors';
 import type { Projection } from './runner/projection';
+import type { ReadModelRegistry } from './runner/rebuild';
 import { summaryProjection } from './summary';
 import { timelineProjection } from './timeline';
 import { workBoardProjection } from './work-board';
@@ -24,6 +26,9 @@ export const READ_MODELS: readonly Projection[] = [
   riskRegisterProjection,
   probeProjection,
 ];
+
+/** The read models handed to the runner, with the entry of a rebuild's replaying thread (which registers the same). */
+export const READ_MODEL_REGISTRY: ReadModelRegistry = { models: READ_MODELS, threadEntry: path.join(__dirname, 'rebuild-thread') };
 
 /** The read model with this name, or an error listing the ones there are. */
 export function readModel(name: string): Projection {

@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
-import { createKafka, createRedis } from '../../infra/clients';
-import { loadConfig, type Config } from '../../infra/config';
-import { readModel } from '..';
+import { createKafka, createRedis } from '../../platform/clients';
+import { loadConfig, type Config } from '../../platform/config';
 import { BatchProcessor, OneBehind, offsetsByTopic, type PartitionOffset } from './batch';
 import { createDecoder, POISON_REASONS, type PoisonReason } from './decode';
 import { RunnerMetrics } from './metrics';
-import { catalogOf, compileProjection } from './projection';
+import { catalogOf, compileProjection, type Projection } from './projection';
 import { ReadModelStore } from './store';
 
 /*
@@ -51,7 +50,12 @@ function post(message: FromReplayer): void {
   parentPort?.postMessage(message);
 }
 
-async function main(data: ReplayerData): Promise<void> {
+async function main(data: ReplayerData, registered: readonly Projection[]): Promise<void> {
+  const readModel = (name: string): Projection => {
+    const found = registered.find((m) => m.name === name);
+    if (found === undefined) throw new Error(`this thread's entry registers no read model "${name}"`);
+    return found;
+  };
   const cfg = data.config ?? loadConfig();
   const kafka = createKafka(cfg);
   const redis = createRedis(cfg);
@@ -182,4 +186,11 @@ function ownPartitions(topic: string, partitions: number[]): PartitionAssigner {
   });
 }
 
-main(workerData as ReplayerData).catch((e: unknown) => post({ t: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+/**
+ * Runs a rebuild's replaying thread: called by the thread's entry module (`ReadModelRegistry.threadEntry`) with the
+ * read models it registers, which the thread finds by the names the rebuild sends. The runner is written once, for
+ * any read models: it is handed them, it never imports them.
+ */
+export function runReplayerThread(registered: readonly Projection[]): void {
+  main(workerData as ReplayerData, registered).catch((e: unknown) => post({ t: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+}

@@ -3,11 +3,9 @@ import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { PROJECTOR_GROUP, REDIS_PREFIX, TOPICS } from '../../domain/names';
 import os from 'node:os';
-import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { Config } from '../../infra/config';
-import { startProjectWorker } from '../../infra/worker-thread';
-import { READ_MODELS } from '..';
+import type { Config } from '../../platform/config';
+import { startProjectWorker } from '../../platform/threads';
 import type { PoisonReason } from './decode';
 import { ProjectionError } from './errors';
 import { RunnerMetrics } from './metrics';
@@ -17,11 +15,23 @@ import { ReadModelStore } from './store';
 import { FOLDING_YOUNG_GENERATION_MB } from './young-generation';
 
 /** Options of a rebuild. */
+/**
+ * Read models handed to the runner, with the entry module of a rebuild's replaying thread: a thread cannot be handed
+ * objects, so its entry registers the same read models (`runReplayerThread`) and the rebuild names them.
+ */
+export interface ReadModelRegistry {
+  models: readonly Projection[];
+  /** Path (without extension) of a module that calls `runReplayerThread(models)`. */
+  threadEntry: string;
+}
+
 export interface RebuildOptions {
   kafka: Kafka;
   redis: Redis;
   /** The read models to rebuild. */
   projections: readonly Projection[];
+  /** Every read model a replaying thread can be asked for, and the module that starts such a thread with them. */
+  registry: ReadModelRegistry;
   /** Every read model the projector hosts: decides which event types are known (default: `projections`). */
   known?: readonly Projection[];
   topic?: string;
@@ -92,8 +102,8 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
   const models = opts.projections.map(compileProjection);
   if (models.length === 0) throw new ProjectionError('nothing to rebuild: no read models given');
   for (const p of [...opts.projections, ...(opts.known ?? [])]) {
-    if (READ_MODELS.find((m) => m.name === p.name) !== p) {
-      throw new ProjectionError(`read model "${p.name}" is not one of the registered READ_MODELS: the replaying threads know read models by name`);
+    if (opts.registry.models.find((m) => m.name === p.name) !== p) {
+      throw new ProjectionError(`read model "${p.name}" is not one of the registered read models: the replaying threads know read models by name`);
     }
   }
   const store = new ReadModelStore(opts.redis, opts.keyPrefix ?? REDIS_PREFIX);
@@ -143,6 +153,7 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
     const threads = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), initial.length));
     const partitions = initial.map((p) => p.partition).sort((a, b) => a - b);
     replayers = new Replayers(
+      opts.registry.threadEntry,
       threads,
       (i) => ({
         config: opts.config,
@@ -265,6 +276,7 @@ class Replayers {
   readonly groups: string[] = [];
 
   constructor(
+    threadEntry: string,
     count: number,
     data: (index: number) => ReplayerData,
     onFlushed: (message: Extract<FromReplayer, { t: 'flushed' }>) => void,
@@ -273,7 +285,7 @@ class Replayers {
     for (let i = 0; i < count; i += 1) {
       const own = data(i);
       this.groups.push(own.groupId);
-      const worker = startProjectWorker(path.join(__dirname, 'rebuild-worker'), {
+      const worker = startProjectWorker(threadEntry, {
         workerData: own as unknown as Record<string, unknown>,
         resourceLimits: { maxYoungGenerationSizeMb: FOLDING_YOUNG_GENERATION_MB },
       });

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Policy } from '../../domain/policy';
 import type { Role } from '../../domain/roles';
-import { createRedis } from '../../infra/clients';
-import { ConfigError, loadConfig } from '../../infra/config';
-import { loadPolicyFile, PolicyFileError } from '../../infra/policy-file';
+import { createRedis } from '../../platform/clients';
+import { ConfigError, loadConfig } from '../../platform/config';
+import { loadPolicyFile, PolicyFileError } from '../../platform/policy-file';
 import { TokenStore, type TokenInfo } from '../api/tokens';
 import type { LocalAction } from './commands';
 import { CliError, EXIT, oneLine } from './errors';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createKafka, createRedis } from '../../infra/clients';
+import { createKafka, createRedis } from '../../platform/clients';
 import { serveProjectorMetrics } from '../../infra/projector-metrics';
 import { READ_MODELS } from '../../projections';
 import { startProjector, type Projector } from '../../projections/runner';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createRedis } from '../../infra/clients';
+import { createRedis } from '../../platform/clients';
 import { escapeGlob, unlinkMatching } from '../../projections/runner/store';
 import { TokenStore } from '../../services/api/tokens';
 import { testConfig, unique } from '../support/stack';

@@ -6,8 +6,8 @@ import { createKafkaPublisher, EventTooLargeError, PUBLISH_REQUEST_BUDGET_BYTES,
 import { toCloudEvent, type CloudEvent } from '../../domain/cloudevent';
 import { decide, initialState, type CommandInput, type Event } from '../../domain';
 import { compressedPolicy } from '../../domain/policy';
-import { connectTemporalClient, createKafka } from '../../infra/clients';
-import type { Config } from '../../infra/config';
+import { connectTemporalClient, createKafka } from '../../platform/clients';
+import type { Config } from '../../platform/config';
 import { createWorker, type RunningWorker } from '../../infra/worker';
 import { LifecycleClient } from '../../services/lifecycle-client';
 import { people, registrationData } from '../support/lifecycle';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { createRedis } from '../../infra/clients';
-import { localRedisPassword, localRedisPasswordFile } from '../../infra/redis-auth';
+import { createRedis } from '../../platform/clients';
+import { localRedisPassword, localRedisPasswordFile } from '../../platform/redis-auth';
 import { testConfig } from '../support/stack';
 
 /** The local Redis that `npm start` and `npm test` run needs a password that only the project's own clients read. */

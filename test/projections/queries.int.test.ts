@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CloudEvent } from '../../domain/cloudevent';
-import { createRedis } from '../../infra/clients';
+import { createRedis } from '../../platform/clients';
 import { inboxProjection, readInbox } from '../../projections/inbox';
 import { portfolioProjection, readPortfolio, readPortfolioIds, type PortfolioFilter } from '../../projections/portfolio';
 import { kpiScorecardProjection, portfolioScorecards } from '../../projections/kpi-scorecard';

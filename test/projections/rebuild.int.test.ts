@@ -1,3 +1,4 @@
+import { READ_MODEL_REGISTRY } from '../../projections';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../domain/cloudevent';
@@ -71,8 +72,8 @@ describe('rebuilding read models from the log', () => {
     // Three replaying threads (one partition each), and one thread replaying all three partitions, writing each
     // partnership as soon as it is folded.
     const lines: string[] = [];
-    const result = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: clean, workers: 3, log: (l) => lines.push(l) });
-    const alone = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: single, workers: 1, writeEvery: 1, log: (l) => lines.push(l) });
+    const result = await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: clean, workers: 3, log: (l) => lines.push(l) });
+    const alone = await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: single, workers: 1, writeEvery: 1, log: (l) => lines.push(l) });
 
     expect(lines).toContain('replaying with 3 threads');
     expect(lines).toContain('replaying with 1 thread');
@@ -146,7 +147,8 @@ describe('rebuilding read models from the log', () => {
 
     // Small fetches keep the replay going for a while, so the switch is reached with traffic in flight.
     const result = await rebuild({
-      kafka,
+      registry: READ_MODEL_REGISTRY,
+kafka,
       redis,
       projections: [timelineProjection],
       known: READ_MODELS,
@@ -178,7 +180,7 @@ describe('rebuilding read models from the log', () => {
 
     // After the switch the live runner keeps the new generation up to date: it equals a clean rebuild of the whole log.
     const clean = `${box.prefix}-clean`;
-    await rebuild({ kafka, redis, projections: [timelineProjection], known: READ_MODELS, topic: box.topic, keyPrefix: clean, log: () => undefined });
+    await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [timelineProjection], known: READ_MODELS, topic: box.topic, keyPrefix: clean, log: () => undefined });
     expect((await digestReadModel(redis, TIMELINE, { prefix: box.prefix })).sha256).toBe((await digestReadModel(redis, TIMELINE, { prefix: clean })).sha256);
     expect([...seen.values()].every((n) => n >= 80)).toBe(true);
   });
@@ -208,7 +210,7 @@ describe('rebuilding read models from the log', () => {
   test('a read model the replaying threads cannot name is refused before anything starts', async () => {
     const box = await setUp('unknown-model', 1);
     const impostor = { ...timelineProjection, fold: timelineProjection.fold.bind(timelineProjection) };
-    await expect(rebuild({ kafka, redis, projections: [impostor], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
+    await expect(rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [impostor], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
       'read model "timeline" is not one of the registered READ_MODELS',
     );
     expect(await new ReadModelStore(redis, box.prefix).generations(TIMELINE)).toEqual([]);
@@ -219,7 +221,7 @@ describe('rebuilding read models from the log', () => {
     cleanups.push(() => dropKeys(redis, box.prefix));
     const store = new ReadModelStore(redis, box.prefix);
 
-    await expect(rebuild({ kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
+    await expect(rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
       `the topic "${box.topic}" does not exist on this Kafka cluster`,
     );
     expect(await store.generations(TIMELINE)).toEqual([]);
@@ -232,7 +234,7 @@ describe('rebuilding read models from the log', () => {
     const store = new ReadModelStore(redis, box.prefix);
     const generation = await store.beginBuild(TIMELINE, 5000);
 
-    await expect(rebuild({ kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
+    await expect(rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
       `a rebuild of read model "timeline" (generation ${generation}) is already running`,
     );
     await store.abandonBuild(TIMELINE, generation);
@@ -249,7 +251,7 @@ describe('rebuilding read models from the log', () => {
     abort.abort();
 
     await expect(
-      rebuild({ kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, signal: abort.signal, log: () => undefined }),
+      rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, signal: abort.signal, log: () => undefined }),
     ).rejects.toThrow('rebuild aborted');
 
     expect(await store.current(TIMELINE)).toBe(before);
@@ -263,11 +265,11 @@ describe('rebuilding read models from the log', () => {
     await publishEvents(producer, box.topic, [...lifecycleHistory('p-1', 40), ...lifecycleHistory('p-2', 40)]);
     const args = ['--read-model', TIMELINE, '--topic', box.topic, '--prefix', box.prefix];
 
-    const refused = spawnTs('projections/cli.ts', {}, ['rebuild', ...args, '--threads', '0']);
+    const refused = spawnTs('infra/projections-main.ts', {}, ['rebuild', ...args, '--threads', '0']);
     expect((await refused.exited).code).not.toBe(0);
     expect(refused.output()).toContain('--threads takes a whole number from 1 to 64, not "0"');
 
-    const rebuildRun = spawnTs('projections/cli.ts', {}, ['rebuild', ...args, '--threads', '2']);
+    const rebuildRun = spawnTs('infra/projections-main.ts', {}, ['rebuild', ...args, '--threads', '2']);
     const rebuilt = await rebuildRun.exited;
     expect({ code: rebuilt.code, output: rebuildRun.output() }).toMatchObject({ code: 0 });
     expect(rebuildRun.output()).toContain('replaying with 2 threads');
@@ -275,7 +277,7 @@ describe('rebuilding read models from the log', () => {
     expect(rebuildRun.output()).toMatch(/100\.0% 80\/80 events .* ev\/s {2}lag 0/);
     expect(rebuildRun.output()).not.toContain('\r');
 
-    const digestRun = spawnTs('projections/cli.ts', {}, ['digest', ...args]);
+    const digestRun = spawnTs('infra/projections-main.ts', {}, ['digest', ...args]);
     expect((await digestRun.exited).code).toBe(0);
     const expected = await digestReadModel(redis, TIMELINE, { prefix: box.prefix });
     expect(digestRun.output()).toContain(`timeline\tgeneration ${expected.generation}\t${expected.keys} keys\tsha256 ${expected.sha256}`);

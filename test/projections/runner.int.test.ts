@@ -19,7 +19,7 @@ import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '
 import { eventually } from '../support/stack';
 import { interleaved, lifecycleEvent, lifecycleHistory } from '../unit/projections/support/events';
 import { replay } from '../unit/projections/support/memory-model';
-import { createRedis } from '../../infra/clients';
+import { createRedis } from '../../platform/clients';
 import { testConfig } from '../support/stack';
 import { connectClients, disconnectClients, createTopics, dropKeys, header, publishEvents, readTopic, removeSandbox, sandbox, type Sandbox } from './support/harness';
 

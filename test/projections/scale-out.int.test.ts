@@ -1,3 +1,4 @@
+import { READ_MODEL_REGISTRY } from '../../projections';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../domain/cloudevent';
@@ -120,7 +121,7 @@ describe('projectors sharing one consumer group', () => {
     expect(applied(first) + applied(second)).toBeGreaterThan(0);
     expect(Math.min(applied(first), applied(second))).toBeGreaterThan(0);
 
-    const result = await rebuild({ kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: `${box.prefix}-clean`, log: () => undefined });
+    const result = await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: `${box.prefix}-clean`, log: () => undefined });
     expect(result.events).toBe(18 * 45);
     for (const model of READ_MODELS.map((m) => m.name)) {
       const shared = await digestReadModel(redis, model, { prefix: box.prefix });

@@ -1,3 +1,4 @@
+import { READ_MODEL_REGISTRY } from '../../projections';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { projectionsCli } from '../../projections/cli-commands';
@@ -44,7 +45,7 @@ describe('read model versions (real Kafka and Redis)', () => {
   }
 
   test('a generation records the version that created it; one from before versions reads as 1', async () => {
-    expect(workBoardProjection.version).toBe(3);
+    expect(workBoardProjection.version).toBe(4);
     const made = await store.ensureCurrent('fresh-model', 3);
     expect(await store.builtBy('fresh-model', made)).toBe(3);
     // ensureCurrent of an existing generation leaves its record alone.
@@ -85,12 +86,12 @@ describe('read model versions (real Kafka and Redis)', () => {
     await projector.stop();
     const warning = lines.find((l) => l.startsWith(`read model "${WORK_BOARD}"`));
     expect(warning).toBe(
-      `read model "work-board" (generation ${old}) was built by version 1 of its fold and this projector is version 3: ` +
+      `read model "work-board" (generation ${old}) was built by version 1 of its fold and this projector is version 4: ` +
         'what the newer version adds is missing until you rebuild it (npm run projections -- rebuild --read-model work-board)',
     );
-    expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${old}\\tversion 1, code is 3: rebuild it\\tlag 0\\tgaps 0$`, 'm'));
+    expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${old}\\tversion 1, code is 4: rebuild it\\tlag 0\\tgaps 0$`, 'm'));
 
-    const rebuilt = await rebuild({ kafka: clients.kafka, redis: clients.redis, projections: [workBoardProjection], topic: box.topic, keyPrefix: box.prefix, workers: 1, log: () => undefined });
+    const rebuilt = await rebuild({ registry: READ_MODEL_REGISTRY, kafka: clients.kafka, redis: clients.redis, projections: [workBoardProjection], topic: box.topic, keyPrefix: box.prefix, workers: 1, log: () => undefined });
     const current = rebuilt.models[0]?.generation as string;
     expect(current).not.toBe(old);
     expect(await store.builtBy(WORK_BOARD, current)).toBe(3);
@@ -101,6 +102,6 @@ describe('read model versions (real Kafka and Redis)', () => {
     projector = await start();
     await projector.stop();
     expect(lines.filter((l) => l.startsWith('read model'))).toEqual([]);
-    expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${current}\\tversion 3\\tlag 0\\tgaps 0$`, 'm'));
+    expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${current}\\tversion 4\\tlag 0\\tgaps 0$`, 'm'));
   });
 });

@@ -10,7 +10,7 @@ import type { ApplyRequest } from '../../projections/runner/store';
 import { TIMELINE } from '../../projections/timeline';
 import { interleaved } from '../unit/projections/support/events';
 import { replay } from '../unit/projections/support/memory-model';
-import { createRedis } from '../../infra/clients';
+import { createRedis } from '../../platform/clients';
 import { testConfig } from '../support/stack';
 import { dropKeys } from './support/harness';
 

@@ -1,5 +1,5 @@
-import { createKafka } from '../../infra/clients';
-import { loadConfig } from '../../infra/config';
+import { createKafka } from '../../platform/clients';
+import { loadConfig } from '../../platform/config';
 import { up } from '../../infra/stack';
 import { ensureTopics } from '../../infra/topics';
 

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../infra/config';
+import { loadConfig } from '../../platform/config';
 import { down, type ServiceName } from '../../infra/stack';
 
 /** Stops only what globalSetup started: a stack the developer already had running stays up. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadConfig, type Config } from '../../infra/config';
+import { loadConfig, type Config } from '../../platform/config';
 import { toolPaths } from '../../infra/provision';
 import { ensureSearchAttributes } from '../../infra/search-attributes';
 import { WORKFLOWS_PATH } from '../../infra/worker';

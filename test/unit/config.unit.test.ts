@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../infra/config';
+import { ConfigError, loadConfig } from '../../platform/config';
 
 describe('configuration from the environment', () => {
   test('with nothing set, everything runs on this machine with the documented defaults', () => {

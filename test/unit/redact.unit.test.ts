@@ -1,5 +1,5 @@
 import { quoteValue, redactText, redactUrl } from '../../platform/redact';
-import { ConfigError, loadConfig } from '../../infra/config';
+import { ConfigError, loadConfig } from '../../platform/config';
 
 describe('credentials never reach output', () => {
   test('a URL loses its user and password, nothing else', () => {

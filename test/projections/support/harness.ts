@@ -5,8 +5,8 @@ import type { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { toKafkaMessage, type CloudEvent } from '../../../domain/cloudevent';
 import { ReadModelStore, unlinkMatching, escapeGlob } from '../../../projections/runner/store';
 import { TIMELINE } from '../../../projections/timeline';
-import { createKafka, createRedis } from '../../../infra/clients';
-import { tsBootstrap } from '../../../infra/worker-thread';
+import { createKafka, createRedis } from '../../../platform/clients';
+import { tsBootstrap } from '../../../platform/threads';
 import { eventually, testConfig, unique } from '../../support/stack';
 
 /** A topic (and its dead-letter topic) only this test uses, and a Redis key root only it writes. */

@@ -1,5 +1,5 @@
-import { createKafka, createRedis } from '../../../infra/clients';
-import { loadConfig } from '../../../infra/config';
+import { createKafka, createRedis } from '../../../platform/clients';
+import { loadConfig } from '../../../platform/config';
 import { READ_MODELS } from '../../../projections';
 import { startProjector, type Projector } from '../../../projections/runner';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { defaultPolicy } from '../../../domain';
-import { loadPolicyFile, parsePolicyText, PolicyFileError } from '../../../infra/policy-file';
+import { loadPolicyFile, parsePolicyText, PolicyFileError } from '../../../platform/policy-file';
 
 describe('loading a policy file', () => {
   let dir: string;

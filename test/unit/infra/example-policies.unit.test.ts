@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { compressedPolicy } from '../../../domain/policy/compressed-policy';
 import { defaultPolicy } from '../../../domain/policy/default-policy';
-import { loadPolicyFile } from '../../../infra/policy-file';
+import { loadPolicyFile } from '../../../platform/policy-file';
 import { runCli } from '../../../services/cli/run';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples', 'policy');

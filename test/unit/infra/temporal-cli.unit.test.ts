@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../infra/config';
+import { loadConfig } from '../../../platform/config';
 import { temporalCliEnv } from '../../../infra/temporal-cli';
 
 describe('npm run temporal: the Temporal CLI aimed at the cluster partnerflow uses', () => {

@@ -1,15 +1,14 @@
-import { ConfigError } from './config';
-import { InfraError } from './processes';
+import { AppError, exitCodeOf } from './errors';
 
-/** Ends a process entry point: expected errors as one clear message, anything else with its stack; exit non-zero. */
+/** Ends a process entry point: the application's errors as one clear message, anything else with its stack; exit non-zero. */
 export function runMain(main: () => Promise<void>): void {
   main().catch((err: unknown) => {
-    if (err instanceof ConfigError || err instanceof InfraError) {
+    if (err instanceof AppError && err.operatorCanFix) {
       process.stderr.write(`\n✗ ${err.message}\n`);
     } else {
       process.stderr.write(`\n✗ unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }
-    process.exit(1);
+    process.exit(exitCodeOf(err));
   });
 }
 

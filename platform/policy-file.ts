@@ -1,18 +1,11 @@
+import { PolicyFileError } from './errors';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { defaultPolicy, parsePolicy, type Policy } from '../domain/policy';
 
 /** A policy file that cannot be used; the message names the file and, for invalid content, every field at fault. */
-export class PolicyFileError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PolicyFileError';
-  }
-}
+export { PolicyFileError };
 
 /**
  * Loads and validates the policy at `file` (`.json`, or YAML for anything else: YAML is a superset of JSON).

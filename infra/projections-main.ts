@@ -1,11 +1,11 @@
-import { runMain } from '../infra/entry';
-import { InfraError } from '../infra/processes';
-import { isOperatorError, projectionsCli } from './cli-commands';
+import { runMain } from '../platform/entry';
+import { ProjectionError } from '../platform/errors';
+import { isOperatorError, projectionsCli } from '../projections/cli-commands';
 
 /** Process entry point of `npm run projections -- …` (the same commands as `partnerflow projections …`). */
 runMain(() =>
   // Without arguments parseArgs reads the process's own, which also works under `node -e` (as the tests run it).
   projectionsCli().catch((e: unknown) => {
-    throw isOperatorError(e) ? new InfraError((e as Error).message) : e;
+    throw isOperatorError(e) && !(e instanceof ProjectionError) ? new ProjectionError((e as Error).message) : e;
   }),
 );
