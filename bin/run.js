@@ -10,10 +10,14 @@ const path = require('node:path');
 const { ensureDeps } = require('./ensure-deps');
 
 const ROOT = path.resolve(__dirname, '..');
-const DIST = path.join(ROOT, 'dist');
-const PROJECT = path.join(ROOT, 'tsconfig.build.json');
-/** @param {string} root */
-const stampOf = (root) => path.join(root, 'dist', '.build-stamp');
+/**
+ * What an entry is built by: the product (dist/, tsconfig.build.json) or, for the benches, a build of its own
+ * (dist-bench/, tsconfig.bench.json), so benches never ship in the product's dist/.
+ * @param {string} entry
+ */
+const targetOf = (entry) => (entry.startsWith('bench/') ? { project: 'tsconfig.bench.json', dist: 'dist-bench' } : { project: 'tsconfig.build.json', dist: 'dist' });
+/** @param {string} root @param {string} dist */
+const stampOf = (root, dist = 'dist') => path.join(root, dist, '.build-stamp');
 
 /** @param {string} dir @param {number} since @returns {string | undefined} a file under dir changed after `since` */
 function newerUnder(dir, since) {
@@ -39,14 +43,14 @@ function newerUnder(dir, since) {
  * file in a folder tsconfig.build.json compiles, a tsconfig or the installed dependencies changed since the last build.
  * @param {string} root
  */
-function staleBecause(root) {
+function staleBecause(root, target = targetOf('')) {
   let built;
   try {
-    built = fs.statSync(stampOf(root)).mtimeMs;
+    built = fs.statSync(stampOf(root, target.dist)).mtimeMs;
   } catch {
     return 'no build yet';
   }
-  const tsconfig = path.join(root, 'tsconfig.build.json');
+  const tsconfig = path.join(root, target.project);
   // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- our own tsconfig; `include` is a list of folders
   const project = /** @type {{ include: string[] }} */ (JSON.parse(fs.readFileSync(tsconfig, 'utf8')));
   const files = [tsconfig, path.join(root, 'tsconfig.json'), path.join(root, 'node_modules', '.package-lock.json')];
@@ -54,18 +58,19 @@ function staleBecause(root) {
   return changed ?? project.include.map((dir) => newerUnder(path.join(root, dir), built)).find(Boolean);
 }
 
-function build() {
+/** @param {{ project: string; dist: string }} target */
+function build(target) {
   // The stamp gets the time the compile started: a file saved during it makes the next run compile again.
   const started = new Date();
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = [tsc, '-p', PROJECT, '--incremental', '--tsBuildInfoFile', path.join(DIST, '.tsbuildinfo')];
+  const args = [tsc, '-p', path.join(ROOT, target.project), '--incremental', '--tsBuildInfoFile', path.join(ROOT, target.dist, '.tsbuildinfo')];
   const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) {
     process.stderr.write('✗ the TypeScript build failed (above)\n');
     process.exit(result.status || 1);
   }
-  fs.writeFileSync(stampOf(ROOT), `${started.toISOString()}\n`);
-  fs.utimesSync(stampOf(ROOT), started, started);
+  fs.writeFileSync(stampOf(ROOT, target.dist), `${started.toISOString()}\n`);
+  fs.utimesSync(stampOf(ROOT, target.dist), started, started);
 }
 
 function main() {
@@ -75,13 +80,14 @@ function main() {
     process.exit(2);
   }
   ensureDeps(ROOT);
-  if (entry === '--build') return build();
-  const why = staleBecause(ROOT);
+  if (entry === '--build') return build(targetOf(''));
+  const target = targetOf(entry);
+  const why = staleBecause(ROOT, target);
   if (why) {
     process.stderr.write(`▸ compiling TypeScript (${why.startsWith(ROOT) ? `${path.relative(ROOT, why)} changed` : why})\n`);
-    build();
+    build(target);
   }
-  const script = path.join(DIST, `${entry}.js`);
+  const script = path.join(ROOT, target.dist, `${entry}.js`);
   // In this process: no second Node start-up, and signals reach the program directly.
   process.argv = [process.argv[0] ?? process.execPath, script, ...args];
   require(script);

@@ -6,7 +6,7 @@ import { toKafkaMessage, type CloudEvent } from '../../../domain/cloudevent';
 import { ReadModelStore, unlinkMatching, escapeGlob } from '../../../projections/runner/store';
 import { TIMELINE } from '../../../projections/timeline';
 import { createKafka, createRedis } from '../../../platform/clients';
-import { tsBootstrap } from '../../../platform/threads';
+import { tsBootstrap } from '../../support/ts-threads';
 import { eventually, testConfig, unique } from '../../support/stack';
 
 /** A topic (and its dead-letter topic) only this test uses, and a Redis key root only it writes. */

@@ -11,7 +11,7 @@ require.extensions['.ts'] = (module, filename) => {
   module._compile(transformSync(fs.readFileSync(filename, 'utf8'), options).code, filename);
 };
 `;
-const ENTRY = path.join(__dirname, '..', '..', '..', 'infra', 'entry.ts');
+const ENTRY = path.join(__dirname, '..', '..', '..', 'platform', 'entry.ts');
 
 /** A real process that waits with untilSignal, then takes `cleanupMs` to stop cleanly (as the projector leaves its group). */
 function waiter(dir: string, cleanupMs: number) {
