@@ -1,3 +1,4 @@
+import { PROBE_EVENT_TYPE } from '../domain/names';
 import { ApplicationFailure } from '@temporalio/common';
 import { toCloudEvent, type CloudEvent } from '../domain/cloudevent';
 import { describeIssues, type DomainErrorCode } from '../domain/errors';
@@ -89,7 +90,7 @@ export function createActivities({ publisher, probePublisher }: ActivityDeps) {
     /** Publishes the stack probe's event; a retry publishes the same id. */
     async publishProbeEvent(input: { probeId: string; at: string }): Promise<{ eventId: string }> {
       const event = toCloudEvent({
-        type: 'partnerflow.stack.probed',
+        type: PROBE_EVENT_TYPE,
         subject: `probe-${input.probeId}`,
         sequence: 1,
         time: input.at,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from './duration';
 import { INPUT_LIMITS, RECORDED_LIMITS, maxChars, maxItems, maxKeys } from './limits';
-import { addresseeRoleSchema, issueSeveritySchema, partnershipKindSchema, reviewCadenceSchema, SLUG_PATTERN, slugSchema, timelineModifierSchema } from './policy/schema';
+import { addresseeRoleSchema, issueSeveritySchema, partnershipKindSchema, reviewCadenceSchema, SLUG_PATTERN, slugSchema, timedPhaseSchema, timelineModifierSchema } from './policy/schema';
 import { actorSchema } from './roles';
 import { isoTimeSchema } from './time';
 
@@ -39,7 +39,11 @@ export const structureSchema = z.enum(['contractual', 'equity', 'hybrid']);
 export const ratingSchema = z.number().int('scores are whole numbers from 1 to 5').min(1, 'scores run from 1 to 5').max(5, 'scores run from 1 to 5');
 
 /** The gates, in the order a partnership meets them. */
-export const gateIdSchema = z.enum(['screening', 'dd.preliminary', 'dd.detailed', 'dd.final', 'launch']);
+export const gateIdSchema = timedPhaseSchema;
+
+/** The stages a registered partnership moves through, in order, then the two it can end in. */
+export const registeredStageSchema = z.enum(['screening', 'due_diligence', 'launch', 'optimization', 'renewal', 'exit', 'rejected', 'exited']);
+export type RegisteredStage = z.infer<typeof registeredStageSchema>;
 export type GateId = z.infer<typeof gateIdSchema>;
 
 /** A contract as agreed: its term, notice period and whether it renews itself at the end. */

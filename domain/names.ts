@@ -11,6 +11,9 @@ export const TOPICS = {
   probe: 'partnerflow.stack-probe.v1',
 } as const;
 
+/** The CloudEvents type of the start-up probe's event (on `TOPICS.probe`). */
+export const PROBE_EVENT_TYPE = 'partnerflow.stack.probed';
+
 /** Consumer group of the projection workers. */
 export const PROJECTOR_GROUP = 'partnerflow-projector';
 

@@ -1,3 +1,5 @@
+import { PROBE_EVENT_TYPE } from '../domain/names';
+import { actorSchema } from '../domain/roles';
 import { z } from 'zod';
 import type { CloudEvent } from '../domain/cloudevent';
 import { CURRENT_EVENT_VERSIONS, cloudEventType, eventSchema, type Event, type EventType } from '../domain/events';
@@ -23,8 +25,6 @@ export function lifecycleCloudEventType(domainType: string): string {
 
 const ceTypes = new Map<string, string>();
 
-/** Who caused an event, when the lifecycle records it. */
-export const actorSchema = z.object({ id: z.string().min(1), role: z.string().min(1) });
 
 /**
  * The domain event a lifecycle CloudEvent carries in `data`: `{ type, version, data, metadata: { actor?, … } }`. Only the
@@ -112,7 +112,7 @@ export function lifecycleEvents(...types: EventType[]): readonly EventTypeSpec[]
 }
 
 /** CloudEvents type of the stack probe's event. */
-export const PROBE_EVENT_TYPE = 'partnerflow.stack.probed';
+export { PROBE_EVENT_TYPE };
 
 /** The stack probe's event: `{ probeId }`, subject `probe-<id>`. */
 export const PROBE_EVENT: EventTypeSpec = {

@@ -17,6 +17,7 @@ export const ddPhaseSchema = z.enum(['preliminary', 'detailed', 'final']);
 export type DdPhase = z.infer<typeof ddPhaseSchema>;
 
 /** The stretches of the lifecycle whose length the timeline modifiers scale. */
+/** The phases with a duration, each closed by a gate of the same name (`gateIdSchema`). */
 export const timedPhaseSchema = z.enum(['screening', 'dd.preliminary', 'dd.detailed', 'dd.final', 'launch']);
 export type TimedPhase = z.infer<typeof timedPhaseSchema>;
 

@@ -1,3 +1,4 @@
+import { gateIdSchema } from '../../domain/model';
 import { addDuration, sumDurations } from '../../domain/duration';
 import type { EffectivePolicy, PartnershipKind } from '../../domain/policy';
 import { partnershipKindSchema } from '../../domain/policy';
@@ -11,7 +12,7 @@ import { scored } from '../summary';
 export const CYCLE_TIMES = 'cycle-times';
 
 /** The timed phases: screening, each due-diligence phase, launch. */
-export const PHASES = ['screening', 'dd.preliminary', 'dd.detailed', 'dd.final', 'launch'] as const;
+export const PHASES = gateIdSchema.options;
 export type Phase = (typeof PHASES)[number];
 
 /**

@@ -1,3 +1,4 @@
+import { registeredStageSchema } from '../../domain/model';
 import type { PartnershipKind } from '../../domain/policy';
 import { partnershipKindSchema } from '../../domain/policy';
 import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
@@ -20,7 +21,7 @@ export interface PortfolioDoc {
   reached: FunnelStep[];
 }
 
-const STAGES: readonly SummaryStage[] = ['screening', 'due_diligence', 'launch', 'optimization', 'renewal', 'exit', 'rejected', 'exited'];
+const STAGES: readonly SummaryStage[] = registeredStageSchema.options;
 const stageKey = (s: string) => `stage:${s}`;
 const kindKey = (k: string) => `kind:${k}`;
 const ownerKey = (o: string) => `owner:${o}`;

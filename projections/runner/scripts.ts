@@ -139,15 +139,21 @@ end
 return {'ok', gen}
 `;
 
-/** Reads what a fold pass needs for the given subjects: sequence, doc, gap record and held events. */
-const LOAD = `#!lua flags=no-writes
-local root, gen = ARGV[1], ARGV[2]
+/**
+ * The generation a read-only script reads (ARGV[2], or the current one when empty, resolved in the same atomic step)
+ * and its namespace; a model with no generation answers {''}.
+ */
+const RESOLVE_GENERATION = `local root, gen = ARGV[1], ARGV[2]
 if gen == '' then
   gen = redis.call('GET', root .. 'current')
   if not gen then return {''} end
 end
 local ns = root .. gen .. ':'
-local out = {gen}
+local out = {gen}`;
+
+/** Reads what a fold pass needs for the given subjects: sequence, doc, gap record and held events. */
+const LOAD = `#!lua flags=no-writes
+${RESOLVE_GENERATION}
 for i = 3, #ARGV do
   local s = ARGV[i]
   local gap = redis.call('HGET', ns .. 'meta:gaps', s)
@@ -164,14 +170,7 @@ const READ = `#!lua flags=no-writes
 local allowed = {GET=true, HGET=true, HMGET=true, HGETALL=true, HLEN=true, HKEYS=true, EXISTS=true, TYPE=true,
   LRANGE=true, LLEN=true, LINDEX=true, SMEMBERS=true, SCARD=true, SISMEMBER=true,
   ZRANGE=true, ZREVRANGE=true, ZRANGEBYSCORE=true, ZREVRANGEBYSCORE=true, ZCARD=true, ZSCORE=true, ZCOUNT=true, ZRANK=true}
-local root = ARGV[1]
-local gen = ARGV[2]
-if gen == '' then
-  gen = redis.call('GET', root .. 'current')
-  if not gen then return {''} end
-end
-local ns = root .. gen .. ':'
-local out = {gen}
+${RESOLVE_GENERATION}
 local i = 3
 while i <= #ARGV do
   local cmd, argc = ARGV[i], tonumber(ARGV[i + 1])

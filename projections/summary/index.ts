@@ -1,3 +1,4 @@
+import type { RegisteredStage } from '../../domain/model';
 import type { PartnershipKind } from '../../domain/policy';
 import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
@@ -11,7 +12,7 @@ export { foldOpenWork, foldWork, nextDeadline, openEscalations, syncEntries, sco
 export const SUMMARY = 'summary';
 
 /** Lifecycle stages, as `domain/lifecycle/state.ts` names them. */
-export type SummaryStage = 'screening' | 'due_diligence' | 'launch' | 'optimization' | 'renewal' | 'exit' | 'rejected' | 'exited';
+export type SummaryStage = RegisteredStage;
 
 /** One partnership at a glance. */
 export interface SummaryDoc {

@@ -1,3 +1,4 @@
+import { registeredStageSchema } from '../../domain/model';
 import { z } from 'zod';
 import { screeningStateSchema } from '../../domain/lifecycle/state';
 import {
@@ -37,7 +38,7 @@ import type { LifecycleView } from '../../workflows/messages';
 const time = z.string().describe('ISO-8601 time, UTC');
 const count = z.number().int().min(0);
 /** A partnership's stage as the read models and the live state show it (also a filter of the partnership list). */
-export const stageSchema = z.enum(['screening', 'due_diligence', 'launch', 'optimization', 'renewal', 'exit', 'rejected', 'exited']) satisfies z.ZodType<SummaryStage>;
+export const stageSchema = registeredStageSchema satisfies z.ZodType<SummaryStage>;
 const stage = stageSchema;
 /** What a calendar entry marks (also a filter of the calendar report). */
 export const calendarKindSchema = z.enum(['review', 'renewal_window', 'contract_end', 'notice_end']) satisfies z.ZodType<CalendarEntryKind>;
