@@ -1,20 +1,14 @@
-import type { KafkaMessage, Offsets } from 'kafkajs';
+import { addCounts, ChunkWriter, type Counts, type Pass } from './chunk-writer';
 import type { DeadLetterSink, Poison } from './dead-letter';
 import { ProjectionError } from './errors';
 import type { Decoded } from './decode';
-import { EMPTY_STATE, emptyResult, foldPasses, foldSubjectThrough, groupBySubject, type FoldFailure, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
+import { EMPTY_STATE, emptyResult, foldPasses, foldSubjectThrough, groupBySubject, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
+import { FlushFailed, type BatchSummary, type Flushed, type MessageBatch, type PartitionOffset } from './flush';
 import { offsetField } from './keys';
 import type { RunnerMetrics } from './metrics';
 import type { CompiledProjection } from './projection';
-import type { ApplyRequest, ApplyResult, ReadModelStore, Target } from './store';
-
-/** The part of a kafkajs batch the processor needs. */
-export interface MessageBatch {
-  topic: string;
-  partition: number;
-  highWatermark: string;
-  messages: KafkaMessage[];
-}
+import { foldPoison, type Consumed } from './poison';
+import type { ApplyResult, ReadModelStore, Target } from './store';
 
 /** What the live runner and the rebuild share: decode, dead-letter, fold and write one batch. */
 export interface BatchProcessorOptions {
@@ -44,106 +38,11 @@ export interface BatchProcessorOptions {
 
 const MAX_ATTEMPTS = 10;
 
-/** A partition's place in the log: `topic`, `partition` and the next offset to read. */
-export interface PartitionOffset {
-  topic: string;
-  partition: number;
-  offset: string;
-}
-
-/** Partition offsets in the shape a kafkajs batch's `commitOffsetsIfNecessary` takes. */
-export function offsetsByTopic(offsets: readonly PartitionOffset[]): Offsets {
-  const topics = new Map<string, Array<{ partition: number; offset: string }>>();
-  for (const o of offsets) {
-    let partitions = topics.get(o.topic);
-    if (partitions === undefined) topics.set(o.topic, (partitions = []));
-    partitions.push({ partition: o.partition, offset: o.offset });
-  }
-  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
-}
-
-/**
- * Runs flushes in the background, one at a time, so the next batches are fetched while Redis takes the last flush: a
- * second flush due while one is in flight waits for it (which also bounds what is buffered).
- */
-export class OneBehind {
-  private inFlight: Promise<void> | null = null;
-
-  /** True while a background task runs. */
-  get busy(): boolean {
-    return this.inFlight !== null;
-  }
-
-  /** Waits for the task in flight, if any, then starts `task` without waiting for it. `task` must not reject. */
-  async start(task: () => Promise<void>): Promise<void> {
-    if (this.inFlight !== null) await this.inFlight;
-    const current: Promise<void> = task().finally(() => {
-      if (this.inFlight === current) this.inFlight = null;
-    });
-    this.inFlight = current;
-  }
-
-  /** Resolves once the task in flight (if any) is done. */
-  async settled(): Promise<void> {
-    while (this.inFlight !== null) await this.inFlight;
-  }
-
-  /**
-   * Starts `task` in the background whenever `processor` has held a batch for `afterMs` and nothing runs (a log that
-   * went quiet before any batch reached its partition's end). Returns the timer, to clear on stop.
-   */
-  everyAged(processor: BatchProcessor, afterMs: number, task: () => Promise<void>): NodeJS.Timeout {
-    return setInterval(
-      () => {
-        const since = processor.bufferedSince;
-        if (since !== null && Date.now() - since >= afterMs && !this.busy) void this.start(task);
-      },
-      Math.max(10, Math.floor(afterMs / 4)),
-    );
-  }
-}
-
-/** A batch a flush covered, without its messages. */
-export interface BatchSummary {
-  topic: string;
-  partition: number;
-  firstOffset: string;
-  lastOffset: string;
-  messages: number;
-  /** How many messages of the partition were after this batch when it was fetched. */
-  lag: number;
-}
-
-/** What one flush made durable: each partition's next offset, and the batches it covered (in arrival order). */
-export interface Flushed {
-  offsets: PartitionOffset[];
-  batches: BatchSummary[];
-  events: number;
-}
-
-/** A flush that did not reach Redis: read each partition again from `replayFrom`. */
-export class FlushFailed extends Error {
-  constructor(
-    readonly replayFrom: PartitionOffset[],
-    override readonly cause: unknown,
-  ) {
-    super(`writing to the read models failed (${cause instanceof Error ? cause.message : String(cause)}); re-reading ${replayFrom.map((p) => `${p.topic}[${p.partition}]@${p.offset}`).join(', ')}`);
-    this.name = 'FlushFailed';
-  }
-}
-
 interface ModelCache {
   generation: string | null;
   states: Map<string, SubjectState>;
   /** With fresh targets: subjects whose state is no longer in memory (evicted or conflicted), so must be read. */
   mustLoad: Set<string>;
-}
-
-/** A model's fold pass: the generation and the states it folds against. */
-interface Pass {
-  model: CompiledProjection;
-  states: Map<string, SubjectState>;
-  generation: string;
 }
 
 /** One fold of a flush: a pass and its result per model, and the poison its decoding found. */
@@ -166,15 +65,6 @@ interface DecodedFlush {
   poison: Poison[];
 }
 
-/** A consumed message waiting for its flush, still as bytes. */
-interface Consumed {
-  topic: string;
-  partition: number;
-  message: KafkaMessage;
-  /** The message key: the partnership the producer keyed it by, and the subject its event should carry. */
-  key: string | null;
-}
-
 /** Batches added but not yet in Redis. */
 class Pending {
   readonly consumed: Consumed[] = [];
@@ -183,111 +73,6 @@ class Pending {
   readonly partitions = new Map<string, { topic: string; partition: number; first: string; next: string }>();
   messages = 0;
   since = 0;
-}
-
-/** What a fold pass counted, between two sends of a `ChunkWriter`. */
-type Counts = Pick<FoldResult, 'applied' | 'duplicates' | 'held' | 'gapsOpened' | 'gapsClosed'>;
-
-/** One send of a `ChunkWriter`: the partnerships it covers, and per pass (in the writer's order) what it counted and how its write went. */
-interface Chunk {
-  subjects: readonly string[];
-  counts: Counts[];
-  /** Per pass: the outcome of its write, or undefined if it had nothing to write. */
-  results: Array<ApplyResult | undefined>;
-}
-
-/**
- * Sends a fold's writes while it goes on (`writeEvery`): the changes each pass has made since the last send, for the
- * partnerships added since, each model's in one call without offsets. Once sent, they are dropped from the fold's
- * results, so they can be collected as soon as Redis has them.
- */
-class ChunkWriter {
-  private subjects: string[] = [];
-  private readonly sent: Array<Promise<Chunk>> = [];
-
-  constructor(
-    private readonly store: ReadModelStore,
-    private readonly passes: readonly Pass[],
-    private readonly target: (model: string) => Target,
-  ) {}
-
-  /** Adds a partnership just folded; returns how many wait to be sent. */
-  add(subject: string): number {
-    this.subjects.push(subject);
-    return this.subjects.length;
-  }
-
-  /** Sends what the passes changed since the last send, and takes their changes and counts out of the fold results. */
-  send(folds: readonly FoldResult[]): void {
-    if (this.subjects.length === 0) return;
-    const subjects = this.subjects;
-    this.subjects = [];
-    const writing: number[] = [];
-    const requests: ApplyRequest[] = [];
-    const counts = this.passes.map((p, i) => {
-      const fold = folds[i] as FoldResult;
-      const since: Counts = { applied: fold.applied, duplicates: fold.duplicates, held: fold.held, gapsOpened: fold.gapsOpened, gapsClosed: fold.gapsClosed };
-      Object.assign(fold, { applied: 0, duplicates: 0, held: 0, gapsOpened: [], gapsClosed: [] } satisfies Counts);
-      if (fold.changes.length > 0) {
-        writing.push(i);
-        requests.push({ model: p.model.name, target: this.target(p.model.name), expectGeneration: p.generation, changes: fold.changes, offsets: [] });
-        fold.changes = [];
-      }
-      return since;
-    });
-    const written = requests.length === 0 ? Promise.resolve([]) : this.store.apply(requests);
-    const chunk = written.then((replies) => {
-      const results = new Array<ApplyResult | undefined>(this.passes.length).fill(undefined);
-      writing.forEach((passIndex, k) => (results[passIndex] = replies[k]));
-      return { subjects, counts, results };
-    });
-    // Awaited in `chunks`; until then a failure must not count as unhandled.
-    chunk.catch(() => undefined);
-    this.sent.push(chunk);
-  }
-
-  /** Every send, in order, once all have settled; throws the first failure. */
-  async chunks(): Promise<Chunk[]> {
-    const settled = await Promise.allSettled(this.sent);
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
-    return settled.map((s) => (s as PromiseFulfilledResult<Chunk>).value);
-  }
-}
-
-/**
- * The events a flush's folds threw on, as poison: one per message however many read models threw on it, with the
- * original bytes when the message is in the flush (an event released from behind a gap is re-serialised).
- */
-function foldPoison(consumed: readonly Consumed[], folds: readonly FoldResult[]): Poison[] {
-  const failed = new Map<string, { failure: FoldFailure; details: string[] }>();
-  for (const fold of folds) {
-    for (const f of fold.failures) {
-      const at = f.position === 'held' ? `held:${f.event.id}` : f.position;
-      const known = failed.get(at);
-      if (known === undefined) failed.set(at, { failure: f, details: [f.detail] });
-      else known.details.push(f.detail);
-    }
-  }
-  if (failed.size === 0) return [];
-  const byPosition = new Map(consumed.map((c) => [`${c.topic}:${c.partition}@${c.message.offset}`, c]));
-  return [...failed].map(([at, { failure, details }]) => {
-    const c = byPosition.get(at) ?? {
-      topic: '',
-      partition: -1,
-      message: { key: Buffer.from(failure.subject), value: Buffer.from(JSON.stringify(failure.event)), offset: '-1', timestamp: String(Date.now()), attributes: 0, headers: {} },
-    };
-    return { topic: c.topic, partition: c.partition, message: c.message, reason: 'fold-failed', detail: details.join('; '), subject: failure.subject, sequence: failure.sequence };
-  });
-}
-
-/** Adds `more` to `total`. */
-function addCounts(total: Counts, more: Counts): void {
-  total.applied += more.applied;
-  total.duplicates += more.duplicates;
-  total.held += more.held;
-  total.gapsOpened.push(...more.gapsOpened);
-  total.gapsClosed.push(...more.gapsClosed);
 }
 
 /**

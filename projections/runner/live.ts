@@ -1,7 +1,9 @@
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { PROJECTOR_GROUP, REDIS_PREFIX, TOPICS } from '../../domain/names';
-import { BatchProcessor, FlushFailed, OneBehind, type BatchSummary, type Flushed, offsetsByTopic, type PartitionOffset } from './batch';
+import { BatchProcessor } from './batch';
+import { FlushFailed, offsetsByTopic, type BatchSummary, type Flushed, type PartitionOffset } from './flush';
+import { OneBehind } from './one-behind';
 import { createDeadLetterSink } from './dead-letter';
 import { createDecoder, type Validator } from './decode';
 import { RunnerMetrics, type MetricsSnapshot } from './metrics';
