@@ -179,7 +179,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: deps.bodyLimit ?? 64 * 1024, return503OnClosing: true, serverFactory: serverWithTimeouts(deps.protection ?? {}) });
   securityHeaders(app);
   // Known to the router, so a TRACE or QUERY reaches the 405 below instead of failing to parse (400).
-  app.addHttpMethod('TRACE');
+  app.addHttpMethod('TRACE', { overrideExisting: true });
   app.addHttpMethod('QUERY', { overrideExisting: true });
 
   // Bodies are JSON; a text body is refused as an unsupported media type rather than read as a string.
