@@ -1,3 +1,4 @@
+import { NOT_BLANK } from './limits';
 import { z } from 'zod';
 import { durationSchema } from './duration';
 import { INPUT_LIMITS, PARTNERSHIP_CAPS, maxChars, maxItems, maxKeys } from './limits';
@@ -32,12 +33,12 @@ export const commandMetadataSchema = z.object({
 export type CommandMetadata = z.infer<typeof commandMetadataSchema>;
 
 /** A name or title. */
-const name = maxChars(INPUT_LIMITS.name).trim().min(1);
+const name = maxChars(INPUT_LIMITS.name).trim().regex(NOT_BLANK, 'must not be blank');
 /** Free text that must say something: a resolution, a reason. */
-const text = maxChars(INPUT_LIMITS.text).trim().min(1);
+const text = maxChars(INPUT_LIMITS.text).trim().regex(NOT_BLANK, 'must not be blank');
 /** Free text that may be left out: a note, a description, a summary. */
 const note = maxChars(INPUT_LIMITS.text);
-const rationale = maxChars(INPUT_LIMITS.text).trim().min(1, 'say why: the rationale is recorded with the decision');
+const rationale = maxChars(INPUT_LIMITS.text).trim().regex(NOT_BLANK, 'say why: the rationale is recorded with the decision');
 
 function command<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.object({ type: z.literal(type), data, metadata: commandMetadataSchema });
@@ -104,7 +105,7 @@ export const completeTaskSchema = command(
 /** Move an open task's due date; its ladder is planned again from the new date. */
 export const moveDeadlineSchema = command(
   'MoveDeadline',
-  z.object({ taskId: recordIdSchema, dueAt: isoTimeSchema, reason: maxChars(INPUT_LIMITS.text).trim().min(1, 'say why the deadline moves') }),
+  z.object({ taskId: recordIdSchema, dueAt: isoTimeSchema, reason: maxChars(INPUT_LIMITS.text).trim().regex(NOT_BLANK, 'say why the deadline moves') }),
 );
 
 /** Record a due-diligence finding with its risk rating; it enters the risk register. */

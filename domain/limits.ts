@@ -60,3 +60,9 @@ export function maxItems<T extends z.ZodType>(item: T, max: number): z.ZodArray<
 export function maxKeys<R extends z.ZodType<Record<string, unknown>>>(record: R, max: number) {
   return record.refine((r) => Object.keys(r).length <= max, { message: `at most ${max} entries` });
 }
+
+/**
+ * A trimmed text must contain something: a pattern rather than a minimum length, so the OpenAPI document says what
+ * the server checks (a length of 1 would let "  " through the document and not the server).
+ */
+export const NOT_BLANK = /\S/;

@@ -1,3 +1,4 @@
+import { NOT_BLANK } from './limits';
 import { z } from 'zod';
 import { durationSchema } from './duration';
 import { INPUT_LIMITS, RECORDED_LIMITS, maxChars, maxItems, maxKeys } from './limits';
@@ -30,7 +31,7 @@ export const recordIdSchema = maxChars(RECORDED_LIMITS.id).regex(
 );
 
 /** A person, by the id the identity provider gives them. */
-export const personIdSchema = maxChars(INPUT_LIMITS.name).trim().min(1, 'name a person');
+export const personIdSchema = maxChars(INPUT_LIMITS.name).trim().regex(NOT_BLANK, 'name a person');
 
 /** Legal structure of the partnership (DOMAIN.md "Structure"). */
 export const structureSchema = z.enum(['contractual', 'equity', 'hybrid']);
@@ -76,7 +77,7 @@ export const kpiFamilySchema = z.enum(['strategic', 'operational', 'financial', 
 /** A success metric with its target, defined at the launch gate. */
 export const kpiDefinitionSchema = z.object({
   id: slugSchema,
-  name: maxChars(INPUT_LIMITS.name).trim().min(1),
+  name: maxChars(INPUT_LIMITS.name).trim().regex(NOT_BLANK, 'must not be blank'),
   family: kpiFamilySchema,
   target: z.number().finite(),
   unit: maxChars(INPUT_LIMITS.name).optional(),
@@ -110,14 +111,14 @@ export const riskCategorySchema = z.enum(['strategic', 'operational', 'relations
 export const riskStatusSchema = z.enum(['open', 'mitigating', 'accepted', 'closed']);
 
 /** A risk's mitigation actions as commands give them. */
-export const mitigationSchema = maxItems(maxChars(INPUT_LIMITS.name).trim().min(1), INPUT_LIMITS.mitigationActions);
+export const mitigationSchema = maxItems(maxChars(INPUT_LIMITS.name).trim().regex(NOT_BLANK, 'must not be blank'), INPUT_LIMITS.mitigationActions);
 /** A risk's mitigation actions as events record them. */
 export const recordedMitigationSchema = maxItems(maxChars(RECORDED_LIMITS.name), RECORDED_LIMITS.mitigationActions);
 
 /** One row of the risk register; its rating is likelihood × impact, each 1–5. */
 export const riskSchema = z.object({
   id: maxChars(RECORDED_LIMITS.id),
-  title: maxChars(RECORDED_LIMITS.name).trim().min(1),
+  title: maxChars(RECORDED_LIMITS.name).trim().regex(NOT_BLANK, 'must not be blank'),
   category: riskCategorySchema,
   likelihood: ratingSchema,
   impact: ratingSchema,

@@ -1,3 +1,4 @@
+import { NOT_BLANK } from './limits';
 import { z } from 'zod';
 import { INPUT_LIMITS, maxChars } from './limits';
 
@@ -11,7 +12,7 @@ export type ActorRole = z.infer<typeof actorRoleSchema>;
 
 /** Who is acting: every actor-driven event records this. */
 export const actorSchema = z.object({
-  id: maxChars(INPUT_LIMITS.name).trim().min(1, 'name who is acting'),
+  id: maxChars(INPUT_LIMITS.name).trim().regex(NOT_BLANK, 'name who is acting'),
   role: actorRoleSchema,
 });
 export type Actor = z.infer<typeof actorSchema>;

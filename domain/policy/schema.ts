@@ -1,3 +1,4 @@
+import { NOT_BLANK } from '../limits';
 import { z } from 'zod';
 import { describeIssues } from '../errors';
 import { durationSchema, positiveDurationSchema } from '../duration';
@@ -42,7 +43,7 @@ export const SLUG_PATTERN = '[a-z0-9]+(?:-[a-z0-9]+)*';
  */
 export const slugSchema = maxChars(INPUT_LIMITS.id).regex(new RegExp(`^${SLUG_PATTERN}$`), 'lower-case words joined by "-", e.g. financial-performance');
 
-const title = maxChars(INPUT_LIMITS.name).trim().min(1, 'give it a title');
+const title = maxChars(INPUT_LIMITS.name).trim().regex(NOT_BLANK, 'give it a title');
 
 /** One item of a checklist; `legal` items can only be signed off by legal. */
 export const checklistItemSchema = z.strictObject({ id: slugSchema, title, legal: z.boolean().default(false) });
@@ -147,7 +148,7 @@ const overrideSchema = z.custom<PolicyOverride>((v) => isPlainObject(v), { messa
  */
 export const policySchema = policyBodySchema
   .extend({
-    version: maxChars(INPUT_LIMITS.name).trim().min(1, 'name the policy version, e.g. 2027-01'),
+    version: maxChars(INPUT_LIMITS.name).trim().regex(NOT_BLANK, 'name the policy version, e.g. 2027-01'),
     kinds: z
       .strictObject({
         technology: overrideSchema.optional(),

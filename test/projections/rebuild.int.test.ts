@@ -211,7 +211,7 @@ kafka,
     const box = await setUp('unknown-model', 1);
     const impostor = { ...timelineProjection, fold: timelineProjection.fold.bind(timelineProjection) };
     await expect(rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [impostor], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
-      'read model "timeline" is not one of the registered READ_MODELS',
+      'read model "timeline" is not one of the registered read models',
     );
     expect(await new ReadModelStore(redis, box.prefix).generations(TIMELINE)).toEqual([]);
   });

@@ -113,8 +113,9 @@ export async function untilCaughtUp(redis: Redis, admin: Admin, topic: string, p
   );
 }
 
-// Runs a .ts entry in a child process without building: @swc/core (what jest uses) compiles each required file.
-const SWC_HOOK = tsBootstrap('process.env.PF_TS_ENTRY');
+// Runs a .ts entry in a child process without building: @swc/core (what jest uses) compiles each required file, and
+// the child's own worker threads (a rebuild's) start from sources too (ts-threads, required first).
+const SWC_HOOK = tsBootstrap(`(require(${JSON.stringify(path.resolve(__dirname, '../../support/ts-threads.ts'))}), process.env.PF_TS_ENTRY)`);
 
 /** A child process running a TypeScript entry, with its output collected. */
 export interface Child {
