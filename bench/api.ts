@@ -37,7 +37,7 @@ import { connectTemporalClient, createKafka, createRedis } from '../platform/cli
 import { loadConfig } from '../platform/config';
 import { runMain } from '../platform/entry';
 import { up } from '../infra/stack';
-import { createWorker, WORKFLOWS_PATH } from '../infra/worker';
+import { createWorker, WORKFLOWS_PATH } from '../infra/temporal-worker';
 import { READ_MODELS } from '../projections';
 import { ReadModelReader, startProjector } from '../projections/runner';
 import { escapeGlob, unlinkMatching } from '../projections/runner/store';

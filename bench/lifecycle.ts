@@ -25,7 +25,7 @@ import { runMain } from '../platform/entry';
 import { toolPaths } from '../infra/provision';
 import { ensureSearchAttributes } from '../infra/search-attributes';
 import { up } from '../infra/stack';
-import { WORKFLOWS_PATH } from '../infra/worker';
+import { WORKFLOWS_PATH } from '../infra/temporal-worker';
 import { LifecycleClient } from '../services/lifecycle-client';
 import type { LifecycleView } from '../workflows/messages';
 

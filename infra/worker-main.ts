@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../platform/config';
 import { ensureSearchAttributes } from './search-attributes';
 import { runMain } from '../platform/entry';
 import { ensureTopics } from './topics';
-import { createWorker } from './worker';
+import { createWorker } from './temporal-worker';
 
 /** The lifecycle lists by search attributes; register them where missing (a cluster may not allow it: then say how). */
 async function registerSearchAttributes(cfg: Config): Promise<void> {

@@ -1,5 +1,5 @@
 import { READ_MODELS } from '.';
-import { runReplayerThread } from './runner/rebuild-worker';
+import { runReplayerThread } from './runner/replayer';
 
 /** Entry of a rebuild's replaying thread (`READ_MODEL_REGISTRY.threadEntry`): it registers every read model, by name. */
 runReplayerThread(READ_MODELS);

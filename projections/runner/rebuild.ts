@@ -10,7 +10,7 @@ import type { PoisonReason } from './decode';
 import { ProjectionError } from './errors';
 import { RunnerMetrics } from './metrics';
 import { compileProjection, type Projection } from './projection';
-import type { FromReplayer, ReplayerData, ToReplayer } from './rebuild-worker';
+import type { FromReplayer, ReplayerData, ToReplayer } from './replayer';
 import { ReadModelStore } from './store';
 import { FOLDING_YOUNG_GENERATION_MB } from './young-generation';
 

@@ -8,7 +8,7 @@ import { decide, initialState, type CommandInput, type Event } from '../../domai
 import { compressedPolicy } from '../../domain/policy';
 import { connectTemporalClient, createKafka } from '../../platform/clients';
 import type { Config } from '../../platform/config';
-import { createWorker, type RunningWorker } from '../../infra/worker';
+import { createWorker, type RunningWorker } from '../../infra/temporal-worker';
 import { LifecycleClient } from '../../services/lifecycle-client';
 import { people, registrationData } from '../support/lifecycle';
 import { createTestTopic, eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';

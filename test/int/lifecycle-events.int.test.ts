@@ -8,7 +8,7 @@ import { createKafkaPublisher, type EventPublisher } from '../../activities/publ
 import { cloudEventSchema, type CloudEvent } from '../../domain/cloudevent';
 import { connectTemporalClient, createKafka } from '../../platform/clients';
 import type { Config } from '../../platform/config';
-import { createWorker, type RunningWorker } from '../../infra/worker';
+import { createWorker, type RunningWorker } from '../../infra/temporal-worker';
 import { CommandRefused, LifecycleClient } from '../../services/lifecycle-client';
 import { driveTo, people, registered, registrationData } from '../support/lifecycle';
 import { createTestTopic, eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';

@@ -10,7 +10,7 @@ import { connectTemporalClient, createKafka, createRedis } from '../../platform/
 import type { Config } from '../../platform/config';
 import { toolPaths, VERSIONS } from '../../infra/provision';
 import { temporalCliEnv } from '../../infra/temporal-cli';
-import { createWorker, type RunningWorker } from '../../infra/worker';
+import { createWorker, type RunningWorker } from '../../infra/temporal-worker';
 import { ensureTopics } from '../../infra/topics';
 import { probeProjection, readProbeEvent } from '../../projections/probe';
 import { ReadModelReader, startProjector, type Projector } from '../../projections/runner';

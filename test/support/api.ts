@@ -6,7 +6,7 @@ import { compressedPolicy, type Policy } from '../../domain/policy';
 import type { Role } from '../../domain/roles';
 import { createKafka, createRedis } from '../../platform/clients';
 import type { Config } from '../../platform/config';
-import { createWorker, type RunningWorker } from '../../infra/worker';
+import { createWorker, type RunningWorker } from '../../infra/temporal-worker';
 import { READ_MODELS } from '../../projections';
 import { startProjector, type Projector } from '../../projections/runner';
 import { unlinkMatching, escapeGlob } from '../../projections/runner/store';

@@ -5,7 +5,7 @@ import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSour
 import { loadConfig, type Config } from '../../platform/config';
 import { toolPaths } from '../../infra/provision';
 import { ensureSearchAttributes } from '../../infra/search-attributes';
-import { WORKFLOWS_PATH } from '../../infra/worker';
+import { WORKFLOWS_PATH } from '../../infra/temporal-worker';
 
 let runtimeInstalled = false;
 
