@@ -42,7 +42,7 @@ import { READ_MODELS } from '../projections';
 import { ReadModelReader, startProjector } from '../projections/runner';
 import { escapeGlob, unlinkMatching } from '../projections/runner/store';
 import { SUMMARY } from '../projections/summary';
-import { TokenStore } from '../services/api/tokens';
+import { TokenStore } from '../services/auth/tokens';
 import { forkServer, type ChildServer } from './api-child';
 
 // ---------------------------------------------------------------------------------------------------------------

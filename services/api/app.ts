@@ -7,18 +7,21 @@ import { describeIssues } from '../../domain/errors';
 import type { Actor, Role } from '../../domain/roles';
 import type { ReadModelReader } from '../../projections/runner/reader';
 import { CommandRefused, type LifecycleClient } from '../lifecycle-client';
-import { bodyFields, COMMAND_ROUTES, commandData, type CommandRoute, type PathParam } from './command-routes';
-import { sha256 } from './digest';
+import { sha256 } from '../auth/digest';
+import { TokenStore, type Principal } from '../auth/tokens';
+import { bodyFields } from '../contract/body';
+import type { PathParam } from '../contract/params';
+import { API_PREFIX } from '../contract/paths';
+import { COMMAND_ROUTES, commandData, type CommandRoute } from './command-routes';
 import { checkIdempotencyKey, IdempotencyStore, type StoredAnswer } from './idempotency';
 import { ApiMetrics } from './metrics';
 import { registerDocs } from './docs';
-import { openApiDocument, API_PREFIX } from './openapi';
+import { openApiDocument } from './openapi';
 import { Problem, problemDocument, refusalStatus, validationProblem } from './problem';
 import { limitRate, securityHeaders, serverWithTimeouts, type ProtectionOptions } from './protection';
 import { ReadWaits } from './read-wait';
 import type { Readiness } from './readiness';
 import { READ_ROUTES, type ReadRoute } from './read-routes';
-import { TokenStore, type Principal } from './tokens';
 
 /** What the API needs; every part is real in production and in the integration tests. */
 export interface ApiDeps {

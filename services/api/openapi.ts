@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { DECISION_RIGHTS, READ_RIGHTS } from '../../domain/decision-rights';
-import { bodyJsonSchema, COMMAND_ROUTES, inputJsonSchema, type PathParam } from './command-routes';
-import { READ_ROUTES } from './read-routes';
-
-/** Every API route lives under this prefix. */
-export const API_PREFIX = '/api/v1';
+import { bodyJsonSchema, inputJsonSchema } from '../contract/body';
+import { COMMAND_CONTRACTS } from '../contract/commands';
+import type { PathParam } from '../contract/params';
+import { API_PREFIX } from '../contract/paths';
+import { READ_CONTRACTS } from '../contract/reads';
 
 type Json = Record<string, unknown>;
 
@@ -24,14 +24,14 @@ function pathParameters(params: readonly PathParam[]): Json[] {
 }
 
 /**
- * The OpenAPI 3.1 document, built from the same route tables and zod schemas that validate requests, so it cannot
- * drift from what the API accepts.
+ * The OpenAPI 3.1 document, built from the contract (`services/contract/`): the same route tables and zod schemas that
+ * validate requests, so it cannot drift from what the API accepts.
  */
 export function openApiDocument(): Json {
   const paths: Record<string, Json> = {};
   const at = (path: string) => (paths[`${API_PREFIX}${path}`] ??= {});
 
-  for (const route of COMMAND_ROUTES) {
+  for (const route of COMMAND_CONTRACTS) {
     const rights = [...new Set(route.decisions({ gate: 'screening' }).concat(route.decisions({ gate: 'launch' })))]
       .map((d) => `${DECISION_RIGHTS[d].what}: ${DECISION_RIGHTS[d].whoMay}`)
       .join('; ');
@@ -50,7 +50,7 @@ export function openApiDocument(): Json {
           schema: { type: 'string', minLength: 1, maxLength: 255 },
         },
       ],
-      requestBody: { required: route.command !== 'AcknowledgeEscalation', content: { 'application/json': { schema: bodyJsonSchema(route) } } },
+      requestBody: { required: route.bodyOptional !== true, content: { 'application/json': { schema: bodyJsonSchema(route) } } },
       responses: {
         [route.created ? '201' : '200']: {
           description: 'Accepted: the events recorded (ids and sequences) and the lifecycle state after them.',
@@ -67,7 +67,7 @@ export function openApiDocument(): Json {
     };
   }
 
-  for (const route of READ_ROUTES) {
+  for (const route of READ_CONTRACTS) {
     at(route.path).get = {
       operationId: route.operationId,
       summary: route.summary,

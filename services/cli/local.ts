@@ -4,7 +4,7 @@ import type { Role } from '../../domain/roles';
 import { createRedis } from '../../infra/clients';
 import { ConfigError, loadConfig } from '../../infra/config';
 import { loadPolicyFile, PolicyFileError } from '../../infra/policy-file';
-import { TokenStore, type TokenInfo } from '../api/tokens';
+import { TokenStore, type TokenInfo } from '../auth/tokens';
 import type { LocalAction } from './commands';
 import { CliError, EXIT, oneLine } from './errors';
 import { keyValues, objectTable } from './table';
