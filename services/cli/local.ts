@@ -5,7 +5,7 @@ import { createRedis } from '../../infra/clients';
 import { ConfigError, loadConfig } from '../../infra/config';
 import { loadPolicyFile, PolicyFileError } from '../../infra/policy-file';
 import { TokenStore, type TokenInfo } from '../auth/tokens';
-import type { LocalAction } from './commands';
+import type { LocalAction } from './spec';
 import { CliError, EXIT, oneLine } from './errors';
 import { keyValues, objectTable } from './table';
 import { redactText, redactUrl } from '../../platform/redact';
