@@ -1,6 +1,7 @@
 import { structureSchema } from '../../../domain/model';
 import { partnershipKindSchema, timelineModifierSchema } from '../../../domain/policy/schema';
 import { COMMAND } from '../../contract/commands';
+import { stageSchema } from '../../contract/responses';
 import type { ParamsOf } from '../../contract/paths';
 import { READ, type ReadContract } from '../../contract/reads';
 import { usageError } from '../errors';
@@ -110,7 +111,7 @@ export const PARTNERSHIP_COMMANDS: readonly CommandSpec[] = [
     synopsis: '[--stage <stage>] [--kind <kind>] [--owner <person>] [--limit <n>] [--offset <n>]',
     summary: 'list partnerships (summaries)',
     help: [
-      '--stage <stage>          screening | due_diligence | launch | optimization | renewal | exit | rejected | exited',
+      `--stage <stage>          ${stageSchema.options.join(' | ')}`,
       `--kind <kind>            ${partnershipKindSchema.options.join(' | ')}`,
       '--owner <person>',
       PAGE_HELP,

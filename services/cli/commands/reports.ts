@@ -1,4 +1,6 @@
+import { riskStatusSchema } from '../../../domain/model';
 import { READ } from '../../contract/reads';
+import { calendarKindSchema } from '../../contract/responses';
 import { one, READ_HELP, PAGE_OPTIONS, PAGE_HELP, pageQuery } from '../flags';
 import * as render from '../render';
 import { apiRead, type CommandSpec } from '../spec';
@@ -40,7 +42,7 @@ export const REPORT_COMMANDS: readonly CommandSpec[] = [
     name: 'reports calendar',
     synopsis: '[--from <date>] [--to <date>] [--kind <kind>]',
     summary: 'upcoming reviews, renewal windows, contract ends, notice ends',
-    help: ['--from <date>            default: now', '--to <date>              default: 90 days after --from', '--kind <kind>            review | renewal_window | contract_end | notice_end', READ_HELP],
+    help: ['--from <date>            default: now', '--to <date>              default: 90 days after --from', `--kind <kind>            ${calendarKindSchema.options.join(' | ')}`, READ_HELP],
     options: { from: { type: 'string' }, to: { type: 'string' }, kind: { type: 'string' } },
     args: [0, 0],
     after: true,
@@ -60,7 +62,7 @@ export const REPORT_COMMANDS: readonly CommandSpec[] = [
     name: 'reports risks',
     synopsis: '[--min-severity <1-25>] [--status <status>] [--limit <n>] [--offset <n>]',
     summary: 'the risk register across the portfolio',
-    help: ['--min-severity <n>       likelihood × impact, 1–25', '--status <status>        open | mitigating | accepted | closed', PAGE_HELP, READ_HELP],
+    help: ['--min-severity <n>       likelihood × impact, 1–25', `--status <status>        ${riskStatusSchema.options.join(' | ')}`, PAGE_HELP, READ_HELP],
     options: { 'min-severity': { type: 'string' }, status: { type: 'string' }, ...PAGE_OPTIONS },
     args: [0, 0],
     after: true,
