@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TokenStore } from '../services/api/tokens';
+import { TokenStore } from '../services/auth/tokens';
 import { createKafka, createRedis } from '../platform/clients';
 import { loadConfig, type Config } from '../platform/config';
 import { runMain, untilSignal } from '../platform/entry';

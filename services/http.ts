@@ -11,7 +11,7 @@ import { buildApi } from './api/app';
 import { IdempotencyStore } from './api/idempotency';
 import { cachedReadiness } from './api/readiness';
 import { redactText } from '../platform/redact';
-import { TokenStore } from './api/tokens';
+import { TokenStore } from './auth/tokens';
 import { LifecycleClient } from './lifecycle-client';
 
 /** The HTTP service with its connections, so whoever runs it can close them. */

@@ -15,6 +15,7 @@ import type { Policy } from '../domain/policy';
 import type { Actor } from '../domain/roles';
 import type { partnershipLifecycleWorkflow } from '../workflows/lifecycle';
 import { commandUpdates, partnershipStateQuery, type CommandResult, type LifecycleView, type OperatorCommand, type OperatorCommandType } from '../workflows/messages';
+import { API_PREFIX } from './contract/paths';
 
 /** A refusal from the lifecycle (invalid transition, wrong role, bad field, unknown partnership), with the domain's code. */
 export class CommandRefused extends Error {
@@ -111,7 +112,7 @@ export class LifecycleClient {
       }
       return err;
     } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return new CommandRefused('not_registered', `there is no partnership ${partnershipId}; check the id (GET /api/v1/partnerships lists them)`);
+      if (e instanceof WorkflowNotFoundError) return new CommandRefused('not_registered', `there is no partnership ${partnershipId}; check the id (GET ${API_PREFIX}/partnerships lists them)`);
       return e;
     }
   }

@@ -16,7 +16,7 @@ import { ReadWaits } from './read-wait';
 import type { Readiness } from './readiness';
 import { READ_ROUTES } from './read-routes';
 import { fastifyPath } from './request-parts';
-import { TokenStore } from './tokens';
+import { TokenStore } from '../auth/tokens';
 
 /** What the API needs; every part is real in production and in the integration tests. */
 export interface ApiDeps {

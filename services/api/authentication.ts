@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, authorizeRead, type Decision, type DecisionContext, type Read } from '../../domain/decision-rights';
 import type { Actor, Role } from '../../domain/roles';
 import { Problem } from './problem';
-import type { Principal, TokenStore } from './tokens';
+import type { Principal, TokenStore } from '../auth/tokens';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -3,14 +3,14 @@ import type { Actor } from '../../domain/roles';
 import { CommandRefused, type LifecycleClient } from '../lifecycle-client';
 import { actorsFor, requirePrincipal } from './authentication';
 import { commandData, type CommandRoute } from './command-routes';
-import { sha256 } from './digest';
+import { sha256 } from '../auth/digest';
 import { checkIdempotencyKey, type IdempotencyStore, type StoredAnswer } from './idempotency';
 import type { ApiMetrics } from './metrics';
-import { API_PREFIX } from './openapi';
+import { API_PREFIX } from '../contract/paths';
 import { problemDocument, validationProblem } from './problem';
 import { instanceOf, type ProblemReplies } from './problem-replies';
 import { bodyObject, NO_QUERY, newPartnershipId, parseParams, parseQuery } from './request-parts';
-import type { Principal } from './tokens';
+import type { Principal } from '../auth/tokens';
 
 /** What a command route's handler needs. */
 export interface CommandContext {

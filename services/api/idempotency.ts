@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { REDIS_PREFIX } from '../../domain/names';
-import { sha256 } from './digest';
+import { sha256 } from '../auth/digest';
 import { Problem } from './problem';
 
 /** The first answer to a request, kept for replay. */

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { bodyFields, COMMAND_ROUTES, type CommandRoute, type PathParam } from './command-routes';
-import { API_PREFIX } from './openapi';
+import { bodyFields } from '../contract/body';
+import type { PathParam } from '../contract/params';
+import { API_PREFIX } from '../contract/paths';
+import { COMMAND_ROUTES, type CommandRoute } from './command-routes';
 import { Problem, validationProblem } from './problem';
 import { READ_ROUTES } from './read-routes';
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_URL } from './client';
-import { COMMANDS, findCommand, optionsOf, subcommandsOf, type CommandSpec, type Parsed, type Plan } from './commands';
+import { COMMANDS, findCommand, subcommandsOf } from './registry';
+import { optionsOf, type CommandSpec, type Parsed, type Plan } from './spec';
 import { CliError, EXIT, EXIT_CODE_HELP, usageError } from './errors';
 
 /** What a command line asks for. */

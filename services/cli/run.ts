@@ -2,6 +2,7 @@ import { ApiClient } from './client';
 import { CliError, EXIT, oneLine } from './errors';
 import { runLocal, type Io } from './local';
 import { parseCommandLine } from './parse';
+import { checkBody } from './spec';
 
 function positiveInt(text: string | undefined, name: string, dflt: number): number {
   if (text === undefined || text.trim() === '') return dflt;
@@ -22,6 +23,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       return inv.exitCode;
     }
     if (inv.plan.kind === 'local') return await runLocal(inv.plan.action, io, inv.json);
+    checkBody(inv.plan);
 
     const client = new ApiClient({
       baseUrl: io.env.PARTNERFLOW_URL,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { API_PREFIX } from '../../services/api/openapi';
+import { API_PREFIX } from '../../services/contract/paths';
 import { startApiSystem, type ApiSystem } from '../support/api';
 import { arbitraryOf, type JsonSchema } from '../support/json-schema-arbitrary';
 import { registrationBody } from '../support/lifecycle';

@@ -1,5 +1,5 @@
 import { compressedPolicy, type Policy } from '../../domain/policy';
-import { API_PREFIX } from '../../services/api/openapi';
+import { API_PREFIX } from '../../services/contract/paths';
 import { startApiSystem, type ApiSystem } from '../support/api';
 import { driveTo, people, registered, registrationData } from '../support/lifecycle';
 import { eventually, unique } from '../support/stack';

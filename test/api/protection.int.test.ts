@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { API_PREFIX } from '../../services/api/openapi';
+import { API_PREFIX } from '../../services/contract/paths';
 import { startApiSystem, type ApiSystem } from '../support/api';
 import { registrationBody } from '../support/lifecycle';
 import { unique } from '../support/stack';

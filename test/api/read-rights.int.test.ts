@@ -1,5 +1,5 @@
 import { READ_RIGHTS, type Read } from '../../domain/decision-rights';
-import { API_PREFIX } from '../../services/api/openapi';
+import { API_PREFIX } from '../../services/contract/paths';
 import { READ_ROUTES } from '../../services/api/read-routes';
 import { startApiSystem, type ApiSystem, type Persona } from '../support/api';
 import { people, registrationBody } from '../support/lifecycle';

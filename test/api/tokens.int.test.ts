@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { createRedis } from '../../platform/clients';
 import { escapeGlob, unlinkMatching } from '../../projections/runner/store';
-import { TokenStore } from '../../services/api/tokens';
+import { TokenStore } from '../../services/auth/tokens';
 import { testConfig, unique } from '../support/stack';
 
 describe('bearer tokens in Redis', () => {

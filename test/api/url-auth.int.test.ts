@@ -1,4 +1,4 @@
-import { API_PREFIX } from '../../services/api/openapi';
+import { API_PREFIX } from '../../services/contract/paths';
 import { COMMAND_ROUTES } from '../../services/api/command-routes';
 import { READ_ROUTES } from '../../services/api/read-routes';
 import { startApiSystem, type ApiSystem } from '../support/api';

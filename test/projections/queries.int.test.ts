@@ -8,7 +8,7 @@ import { riskCountsByStatus, riskRegisterProjection, risksPage } from '../../pro
 import { compileProjection, foldEvents, ReadModelReader, ReadModelStore, type Projection } from '../../projections/runner';
 import { openEscalationsBoard, openTasks, overdueTasks, workBoardProjection } from '../../projections/work-board';
 import { testConfig } from '../support/stack';
-import { inboxResponse, kpisReportResponse, risksReportResponse, workReportResponse } from '../../services/api/read-responses';
+import { inboxResponse, kpisReportResponse, risksReportResponse, workReportResponse } from '../../services/contract/responses';
 import { sampleData } from '../unit/projections/support/events';
 import { fired, risk as riskData, story, task } from '../unit/projections/support/story';
 import { dropKeys, sandbox } from './support/harness';

@@ -10,7 +10,7 @@ import { createWorker, type RunningWorker } from '../../infra/temporal-worker';
 import { READ_MODELS } from '../../projections';
 import { startProjector, type Projector } from '../../projections/runner';
 import { unlinkMatching, escapeGlob } from '../../projections/runner/store';
-import type { TokenStore } from '../../services/api/tokens';
+import type { TokenStore } from '../../services/auth/tokens';
 import { buildHttpService } from '../../services/http';
 import type { LifecycleClient } from '../../services/lifecycle-client';
 import { people } from './lifecycle';

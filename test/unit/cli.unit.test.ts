@@ -1,5 +1,7 @@
 import { ApiClient, baseUrlOf, requestUrl, type ApiRequest } from '../../services/cli/client';
-import { attributeValue, COMMANDS, kpiDefinition, type Plan } from '../../services/cli/commands';
+import { attributeValue, kpiDefinition } from '../../services/cli/flags';
+import { COMMANDS } from '../../services/cli/registry';
+import type { Plan } from '../../services/cli/spec';
 import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from '../../services/cli/errors';
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';

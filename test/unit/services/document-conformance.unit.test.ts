@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { durationSchema, isZeroDuration, positiveDurationSchema, tryParseDuration } from '../../../domain/duration';
-import { inputJsonSchema } from '../../../services/api/command-routes';
+import { inputJsonSchema } from '../../../services/contract/body';
 
 /**
  * What the OpenAPI document says a duration is (its JSON Schema pattern) and what the server accepts are one truth:
