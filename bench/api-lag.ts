@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReadModelReader } from '../projections/runner';
-import { SUMMARY } from '../projections/summary';
+import { SUMMARY } from '../projections/summary/read-model';
 import { COMMAND } from '../services/contract/commands';
 import { READ } from '../services/contract/reads';
 import { lastEventId, type Answer, type CommandAnswer, type Http } from './api-client';

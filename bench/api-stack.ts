@@ -14,7 +14,7 @@ import { partnershipWorkflowId } from '../domain/names';
 import { connectTemporalClient, createKafka, createRedis } from '../platform/clients';
 import type { Config } from '../platform/config';
 import { createWorker, WORKFLOWS_PATH } from '../infra/temporal-worker';
-import { READ_MODELS } from '../projections';
+import { READ_MODELS } from '../projections/read-models';
 import { startProjector, type Projector } from '../projections/runner';
 import { escapeGlob, unlinkMatching } from '../projections/runner/store';
 import { TokenStore } from '../services/auth/tokens';

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities } from '../activities/lifecycle-activities';
 import { createKafkaPublisher, type EventPublisher } from '../activities/publisher';
 import type { CloudEvent } from '../domain/cloudevent';
 import { eventSchema } from '../domain/events';

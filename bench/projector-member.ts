@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createKafka, createRedis } from '../platform/clients';
 import { loadConfig } from '../platform/config';
-import { READ_MODELS } from '../projections';
+import { READ_MODELS } from '../projections/read-models';
 import { startProjector } from '../projections/runner';
 
 /*

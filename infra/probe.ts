@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { stackProbeWorkflowId, TASK_QUEUE } from '../domain/names';
 import type { stackProbeWorkflow } from '../workflows/probe';
-import { readProbeEvent } from '../projections/probe';
+import { readProbeEvent } from '../projections/probe/read-model';
 import { ReadModelReader } from '../projections/runner';
 import { connectTemporalClient, createRedis } from '../platform/clients';
 import type { Config } from '../platform/config';

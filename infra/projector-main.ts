@@ -4,8 +4,8 @@ import { runMain, untilSignal } from '../platform/entry';
 import { serveProjectorMetrics } from './projector-metrics';
 import { ensureTopics } from './topics';
 import { PROJECTOR_GROUP, TOPICS } from '../domain/names';
-import { READ_MODELS } from '../projections';
-import { probeProjection } from '../projections/probe';
+import { READ_MODELS } from '../projections/read-models';
+import { probeProjection } from '../projections/probe/read-model';
 import { startProjector } from '../projections/runner';
 import { redactUrl } from '../platform/redact';
 

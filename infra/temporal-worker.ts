@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities } from '../activities/lifecycle-activities';
 import { createKafkaPublisher, type EventPublisher } from '../activities/publisher';
 import { TASK_QUEUE, TOPICS } from '../domain/names';
 import { connectTemporalWorker, createKafka } from '../platform/clients';

@@ -1,9 +1,9 @@
-import { READ_MODEL_REGISTRY } from '.';
+import { READ_MODEL_REGISTRY } from './read-models';
 import { parseArgs } from 'node:util';
 import { createKafka, createRedis } from '../platform/clients';
 import { loadConfig } from '../platform/config';
 import { TOPICS } from '../domain/names';
-import { READ_MODELS, readModel } from '.';
+import { READ_MODELS, readModel } from './read-models';
 import { progressReporter } from './progress';
 import { compileProjection, digestReadModel, ProjectionError, rebuild, ReadModelStore } from './runner';
 

@@ -1,4 +1,4 @@
-import { READ_MODELS } from '.';
+import { READ_MODELS } from './read-models';
 import { runReplayerThread } from './runner/replayer';
 
 /** Entry of a rebuild's replaying thread (`READ_MODEL_REGISTRY.threadEntry`): it registers every read model, by name. */

@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../activities/lifecycle-activities';
 import { commandSchema, type Command, type CommandInput } from '../domain/commands';
 import { describeIssues, type DomainError } from '../domain/errors';
 import type { Event } from '../domain/events';

@@ -1,6 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import { proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../activities/lifecycle-activities';
 import { publishOptions } from './activity-options';
 
 const { publishProbeEvent } = proxyActivities<Activities>(publishOptions);

@@ -16,16 +16,16 @@ import {
   taskKindSchema,
 } from '../../domain/model';
 import { ddPhaseSchema, partnershipKindSchema } from '../../domain/policy/schema';
-import type { CalendarEntryKind, PortfolioCalendarEntry } from '../../projections/calendar';
-import { PHASES, type PhaseStats } from '../../projections/cycle-times';
-import type { InboxItem } from '../../projections/inbox';
-import type { KpiScorecard } from '../../projections/kpi-scorecard';
-import type { Funnel, Portfolio } from '../../projections/portfolio';
-import type { PortfolioRisk } from '../../projections/risk-register';
+import type { CalendarEntryKind, PortfolioCalendarEntry } from '../../projections/calendar/read-model';
+import { PHASES, type PhaseStats } from '../../projections/cycle-times/read-model';
+import type { InboxItem } from '../../projections/inbox/read-model';
+import type { KpiScorecard } from '../../projections/kpi-scorecard/read-model';
+import type { Funnel, Portfolio } from '../../projections/portfolio/read-model';
+import type { PortfolioRisk } from '../../projections/risk-register/read-model';
 import type { Page } from '../../projections/runner/reader';
-import type { Summary, SummaryStage } from '../../projections/summary';
-import type { Timeline } from '../../projections/timeline';
-import type { WorkReport } from '../../projections/work-board';
+import type { Summary, SummaryStage } from '../../projections/summary/read-model';
+import type { Timeline } from '../../projections/timeline/read-model';
+import type { WorkReport } from '../../projections/work-board/read-model';
 import type { LifecycleView } from '../../workflows/messages';
 
 /*

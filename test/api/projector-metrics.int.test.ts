@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createKafka, createRedis } from '../../platform/clients';
 import { serveProjectorMetrics } from '../../infra/projector-metrics';
-import { READ_MODELS } from '../../projections';
+import { READ_MODELS } from '../../projections/read-models';
 import { startProjector, type Projector } from '../../projections/runner';
 import { createTopics, removeSandbox, sandbox } from '../projections/support/harness';
 import { eventually, testConfig } from '../support/stack';

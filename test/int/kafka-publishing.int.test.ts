@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, Client, WorkflowFailedError, type Connection } from '@temporalio/client';
 import { CloudEvent as SdkCloudEvent, Kafka as CloudEventsKafka } from 'cloudevents';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { createActivities } from '../../activities';
+import { createActivities } from '../../activities/lifecycle-activities';
 import { createKafkaPublisher, EventTooLargeError, PUBLISH_REQUEST_BUDGET_BYTES, type EventPublisher } from '../../activities/publisher';
 import { toCloudEvent, type CloudEvent } from '../../domain/cloudevent';
 import { decide, initialState, type CommandInput, type Event } from '../../domain';

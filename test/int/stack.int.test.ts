@@ -12,7 +12,7 @@ import { toolPaths, VERSIONS } from '../../infra/provision';
 import { temporalCliEnv } from '../../infra/temporal-cli';
 import { createWorker, type RunningWorker } from '../../infra/temporal-worker';
 import { ensureTopics } from '../../infra/topics';
-import { probeProjection, readProbeEvent } from '../../projections/probe';
+import { probeProjection, readProbeEvent } from '../../projections/probe/read-model';
 import { ReadModelReader, startProjector, type Projector } from '../../projections/runner';
 import type { stackProbeWorkflow } from '../../workflows/probe';
 import { createTestTopic, eventually, quietTemporalLogs, testConfig, unique, workflowBundle } from '../support/stack';

@@ -1,10 +1,10 @@
-import { READ_MODEL_REGISTRY } from '../../projections';
+import { READ_MODEL_REGISTRY } from '../../projections/read-models';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { READ_MODELS } from '../../projections';
+import { READ_MODELS } from '../../projections/read-models';
 import { digestReadModel, rebuild, ReadModelStore } from '../../projections/runner';
-import { PROBE } from '../../projections/probe';
-import { TIMELINE } from '../../projections/timeline';
+import { PROBE } from '../../projections/probe/read-model';
+import { TIMELINE } from '../../projections/timeline/read-model';
 import { eventually } from '../support/stack';
 import { lifecycleHistory } from '../unit/projections/support/events';
 import { connectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, type Child, untilCaughtUp } from './support/harness';

@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { CloudEvent } from '../../domain/cloudevent';
 import { createRedis } from '../../platform/clients';
-import { inboxProjection, readInbox } from '../../projections/inbox';
-import { portfolioProjection, readPortfolio, readPortfolioIds, type PortfolioFilter } from '../../projections/portfolio';
-import { kpiScorecardProjection, portfolioScorecards } from '../../projections/kpi-scorecard';
-import { riskCountsByStatus, riskRegisterProjection, risksPage } from '../../projections/risk-register';
+import { inboxProjection, readInbox } from '../../projections/inbox/read-model';
+import { portfolioProjection, readPortfolio, readPortfolioIds, type PortfolioFilter } from '../../projections/portfolio/read-model';
+import { kpiScorecardProjection, portfolioScorecards } from '../../projections/kpi-scorecard/read-model';
+import { riskCountsByStatus, riskRegisterProjection, risksPage } from '../../projections/risk-register/read-model';
 import { compileProjection, foldEvents, ReadModelReader, ReadModelStore, type Projection } from '../../projections/runner';
-import { openEscalationsBoard, openTasks, overdueTasks, workBoardProjection } from '../../projections/work-board';
+import { openEscalationsBoard, openTasks, overdueTasks, workBoardProjection } from '../../projections/work-board/read-model';
 import { testConfig } from '../support/stack';
 import { inboxResponse, kpisReportResponse, risksReportResponse, workReportResponse } from '../../services/contract/responses';
 import { sampleData } from '../unit/projections/support/events';

@@ -1,11 +1,11 @@
-import { READ_MODEL_REGISTRY } from '../../projections';
+import { READ_MODEL_REGISTRY } from '../../projections/read-models';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../domain/cloudevent';
 import { PROJECTOR_GROUP } from '../../domain/names';
-import { READ_MODELS } from '../../projections';
+import { READ_MODELS } from '../../projections/read-models';
 import { digestReadModel, rebuild, ReadModelReader, ReadModelStore, startProjector, type Projector } from '../../projections/runner';
-import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline';
+import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline/read-model';
 import { lifecycleHistory } from '../unit/projections/support/events';
 import { connectClients, disconnectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, type Sandbox, untilCaughtUp } from './support/harness';
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { toCloudEvent, type CloudEvent } from '../../domain/cloudevent';
-import { READ_MODELS } from '../../projections';
+import { READ_MODELS } from '../../projections/read-models';
 import {
   DLQ_HEADERS,
   ReadModelReader,
@@ -15,7 +15,7 @@ import {
   type ProjectorOptions,
 } from '../../projections/runner';
 import { LIFECYCLE_EVENTS } from '../../projections/catalog';
-import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline';
+import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline/read-model';
 import { eventually } from '../support/stack';
 import { interleaved, lifecycleEvent, lifecycleHistory } from '../unit/projections/support/events';
 import { replay } from '../unit/projections/support/memory-model';
@@ -393,7 +393,7 @@ describe('the projection runner against real Kafka and Redis', () => {
     await publishEvents(producer, box.topic, [probe]);
     await start(box);
 
-    const { readProbeEvent } = await import('../../projections/probe');
+    const { readProbeEvent } = await import('../../projections/probe/read-model');
     const seen = await eventually(async () => (await readProbeEvent(new ReadModelReader(redis, box.prefix), probe.id)) ?? undefined, 30_000, 'the probe');
     expect(seen).toEqual(probe);
   });

@@ -1,14 +1,14 @@
-import { READ_MODEL_REGISTRY } from '../../projections';
+import { READ_MODEL_REGISTRY } from '../../projections/read-models';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { CloudEvent } from '../../domain/cloudevent';
-import { READ_MODELS } from '../../projections';
+import { READ_MODELS } from '../../projections/read-models';
 import { catalogOf, compileProjection, createDecoder, digestReadModel, rebuild, ReadModelStore } from '../../projections/runner';
 import { BatchProcessor } from '../../projections/runner/batch';
 import type { MessageBatch } from '../../projections/runner/flush';
 import { RunnerMetrics } from '../../projections/runner/metrics';
-import { SUMMARY } from '../../projections/summary';
-import { TIMELINE } from '../../projections/timeline';
+import { SUMMARY } from '../../projections/summary/read-model';
+import { TIMELINE } from '../../projections/timeline/read-model';
 import { eventually } from '../support/stack';
 import { interleaved, lifecycleHistory } from '../unit/projections/support/events';
 import { connectClients, createTopics, disconnectClients, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, type Child, untilCaughtUp } from './support/harness';

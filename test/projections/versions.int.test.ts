@@ -1,9 +1,9 @@
-import { READ_MODEL_REGISTRY } from '../../projections';
+import { READ_MODEL_REGISTRY } from '../../projections/read-models';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { projectionsCli } from '../../projections/cli-commands';
 import { rebuild, ReadModelStore, startProjector } from '../../projections/runner';
-import { WORK_BOARD, workBoardProjection } from '../../projections/work-board';
+import { WORK_BOARD, workBoardProjection } from '../../projections/work-board/read-model';
 import { story, task } from '../unit/projections/support/story';
 import { eventually } from '../support/stack';
 import { connectClients, createTopics, disconnectClients, publishEvents, removeSandbox, sandbox, topicEnd } from './support/harness';

@@ -1,14 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
 import type { CloudEvent } from '../../domain/cloudevent';
-import { READ_MODELS } from '../../projections';
+import { READ_MODELS } from '../../projections/read-models';
 import { LIFECYCLE_EVENTS } from '../../projections/catalog';
 import { catalogOf, compileProjection, createDecoder, dumpReadModel, ReadModelStore, type IndexOp, type Projection } from '../../projections/runner';
 import { BatchProcessor } from '../../projections/runner/batch';
 import { FlushFailed, type MessageBatch } from '../../projections/runner/flush';
 import { RunnerMetrics } from '../../projections/runner/metrics';
 import type { ApplyRequest } from '../../projections/runner/store';
-import { TIMELINE } from '../../projections/timeline';
+import { TIMELINE } from '../../projections/timeline/read-model';
 import { interleaved } from '../unit/projections/support/events';
 import { replay } from '../unit/projections/support/memory-model';
 import { createRedis } from '../../platform/clients';

@@ -7,7 +7,7 @@ import type { Role } from '../../domain/roles';
 import { createKafka, createRedis } from '../../platform/clients';
 import type { Config } from '../../platform/config';
 import { createWorker, type RunningWorker } from '../../infra/temporal-worker';
-import { READ_MODELS } from '../../projections';
+import { READ_MODELS } from '../../projections/read-models';
 import { startProjector, type Projector } from '../../projections/runner';
 import { unlinkMatching, escapeGlob } from '../../projections/runner/store';
 import type { TokenStore } from '../../services/auth/tokens';

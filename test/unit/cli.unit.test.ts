@@ -6,7 +6,7 @@ import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from 
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';
 import { commandResult, duration, inbox, kpisReport, partnershipList, partnershipRisks, partnershipState, scorecard, timeline, workReport } from '../../services/cli/render';
-import type { WorkReport } from '../../projections/work-board';
+import type { WorkReport } from '../../projections/work-board/read-model';
 import { runCli } from '../../services/cli/run';
 import { cellText, keyValues, table } from '../../services/cli/table';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities } from '../../activities/lifecycle-activities';
 import type { EventOf } from '../../domain/events';
 import { compressedPolicy, defaultPolicy } from '../../domain/policy';
 import { partnershipWorkflowId } from '../../domain/names';

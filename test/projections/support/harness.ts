@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { toKafkaMessage, type CloudEvent } from '../../../domain/cloudevent';
 import { ReadModelStore, unlinkMatching, escapeGlob } from '../../../projections/runner/store';
-import { TIMELINE } from '../../../projections/timeline';
+import { TIMELINE } from '../../../projections/timeline/read-model';
 import { createKafka, createRedis } from '../../../platform/clients';
 import { tsBootstrap } from '../../support/ts-threads';
 import { eventually, testConfig, unique } from '../../support/stack';

@@ -1,6 +1,6 @@
 import { createKafka, createRedis } from '../../../platform/clients';
 import { loadConfig } from '../../../platform/config';
-import { READ_MODELS } from '../../../projections';
+import { READ_MODELS } from '../../../projections/read-models';
 import { startProjector, type Projector } from '../../../projections/runner';
 
 /*

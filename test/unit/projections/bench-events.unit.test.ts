@@ -1,7 +1,7 @@
 import { syntheticEvent } from '../../../bench/sample-events';
-import { READ_MODELS } from '../../../projections';
+import { READ_MODELS } from '../../../projections/read-models';
 import { catalogOf, createDecoder } from '../../../projections/runner';
-import { summaryProjection, type SummaryDoc } from '../../../projections/summary';
+import { summaryProjection, type SummaryDoc } from '../../../projections/summary/read-model';
 
 const decode = createDecoder(catalogOf(READ_MODELS));
 

@@ -1,5 +1,5 @@
 import { compressedPolicy } from '../../../domain/policy';
-import { calendarProjection, type CalendarDoc, type CalendarEntry } from '../../../projections/calendar';
+import { calendarProjection, type CalendarDoc, type CalendarEntry } from '../../../projections/calendar/read-model';
 import { replay } from './support/memory-model';
 import { story, task } from './support/story';
 

@@ -1,6 +1,6 @@
 import { addDuration } from '../../../domain/duration';
 import { compressedPolicy, resolvePolicy } from '../../../domain/policy';
-import { cycleTimesProjection, percentile, phaseSlas, type CycleTimesDoc } from '../../../projections/cycle-times';
+import { cycleTimesProjection, percentile, phaseSlas, type CycleTimesDoc } from '../../../projections/cycle-times/read-model';
 import { replay } from './support/memory-model';
 import { story } from './support/story';
 

@@ -1,5 +1,5 @@
 import { toCloudEvent, type CloudEvent } from '../../../domain/cloudevent';
-import { READ_MODELS } from '../../../projections';
+import { READ_MODELS } from '../../../projections/read-models';
 import { lifecycleCloudEventType } from '../../../projections/catalog';
 import { catalogOf, createDecoder, type Validator } from '../../../projections/runner';
 import { lifecycleEvent } from './support/events';

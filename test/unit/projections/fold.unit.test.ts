@@ -1,9 +1,9 @@
 import { toCloudEvent } from '../../../domain/cloudevent';
 import { LIFECYCLE_EVENTS, PROBE_EVENT, lifecycleCloudEventType } from '../../../projections/catalog';
-import { READ_MODELS } from '../../../projections';
+import { READ_MODELS } from '../../../projections/read-models';
 import { compileProjection, foldEvents, EMPTY_STATE, type Projection, type SubjectState } from '../../../projections/runner';
 import { foldPasses, groupBySubject, type FoldResult } from '../../../projections/runner/fold';
-import { timelineProjection } from '../../../projections/timeline';
+import { timelineProjection } from '../../../projections/timeline/read-model';
 import { interleaved, lifecycleEvent, lifecycleHistory } from './support/events';
 import { applyIndexOps, MemoryReadModel, replay, snapshotIndex, type MemoryIndex } from './support/memory-model';
 import { syntheticEvent } from '../../../bench/sample-events';

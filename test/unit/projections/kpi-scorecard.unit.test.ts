@@ -1,4 +1,4 @@
-import { kpiScorecardProjection, meetsTarget, scorecardOf, type KpiScorecardDoc } from '../../../projections/kpi-scorecard';
+import { kpiScorecardProjection, meetsTarget, scorecardOf, type KpiScorecardDoc } from '../../../projections/kpi-scorecard/read-model';
 import { replay } from './support/memory-model';
 import { story } from './support/story';
 

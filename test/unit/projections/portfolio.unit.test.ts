@@ -1,4 +1,4 @@
-import { portfolioProjection } from '../../../projections/portfolio';
+import { portfolioProjection } from '../../../projections/portfolio/read-model';
 import { replay } from './support/memory-model';
 import { story } from './support/story';
 

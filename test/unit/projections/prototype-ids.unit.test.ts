@@ -1,9 +1,9 @@
 import type { CloudEvent } from '../../../domain/cloudevent';
-import { inboxProjection } from '../../../projections/inbox';
-import { kpiScorecardProjection, scorecardOf, type KpiScorecardDoc } from '../../../projections/kpi-scorecard';
-import { riskRegisterProjection, type RiskRegisterDoc } from '../../../projections/risk-register';
-import { summaryProjection } from '../../../projections/summary';
-import { workBoardProjection } from '../../../projections/work-board';
+import { inboxProjection } from '../../../projections/inbox/read-model';
+import { kpiScorecardProjection, scorecardOf, type KpiScorecardDoc } from '../../../projections/kpi-scorecard/read-model';
+import { riskRegisterProjection, type RiskRegisterDoc } from '../../../projections/risk-register/read-model';
+import { summaryProjection } from '../../../projections/summary/read-model';
+import { workBoardProjection } from '../../../projections/work-board/read-model';
 import { lifecycleEvent } from './support/events';
 import { replay } from './support/memory-model';
 import { fired, risk, story, task } from './support/story';

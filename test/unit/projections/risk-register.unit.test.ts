@@ -1,4 +1,4 @@
-import { riskRegisterProjection, type RiskRegisterDoc } from '../../../projections/risk-register';
+import { riskRegisterProjection, type RiskRegisterDoc } from '../../../projections/risk-register/read-model';
 import { replay } from './support/memory-model';
 import { risk, story } from './support/story';
 

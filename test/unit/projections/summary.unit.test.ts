@@ -1,6 +1,6 @@
-import { summaryProjection, type SummaryDoc } from '../../../projections/summary';
+import { summaryProjection, type SummaryDoc } from '../../../projections/summary/read-model';
 import { createDecoder, catalogOf } from '../../../projections/runner';
-import { READ_MODELS } from '../../../projections';
+import { READ_MODELS } from '../../../projections/read-models';
 import { lifecycleEvent } from './support/events';
 import { replay } from './support/memory-model';
 import { fired, story, task } from './support/story';

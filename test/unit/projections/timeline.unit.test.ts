@@ -1,4 +1,4 @@
-import { timelineProjection, type TimelineDoc, type TimelineEntry } from '../../../projections/timeline';
+import { timelineProjection, type TimelineDoc, type TimelineEntry } from '../../../projections/timeline/read-model';
 import { lifecycleEvent, lifecycleHistory, interleaved } from './support/events';
 import { replay } from './support/memory-model';
 

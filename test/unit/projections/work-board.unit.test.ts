@@ -1,5 +1,5 @@
-import { workBoardProjection } from '../../../projections/work-board';
-import { inboxProjection } from '../../../projections/inbox';
+import { workBoardProjection } from '../../../projections/work-board/read-model';
+import { inboxProjection } from '../../../projections/inbox/read-model';
 import { replay } from './support/memory-model';
 import { fired, story, task } from './support/story';
 

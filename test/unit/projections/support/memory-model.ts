@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CloudEvent } from '../../../../domain/cloudevent';
-import { READ_MODELS } from '../../../../projections';
+import { READ_MODELS } from '../../../../projections/read-models';
 import { catalogOf, compileProjection, foldEvents, type DumpedKey, type GapRecord, type Projection, type SubjectState } from '../../../../projections/runner';
 import { sequenceToken } from '../../../../projections/runner/store';
 import type { FoldResult, SubjectChange } from '../../../../projections/runner/fold';

@@ -1,17 +1,17 @@
 import path from 'node:path';
-import { calendarProjection } from './calendar';
-import { cycleTimesProjection } from './cycle-times';
-import { inboxProjection } from './inbox';
-import { kpiScorecardProjection } from './kpi-scorecard';
-import { portfolioProjection } from './portfolio';
-import { probeProjection } from './probe';
-import { riskRegisterProjection } from './risk-register';
+import { calendarProjection } from './calendar/read-model';
+import { cycleTimesProjection } from './cycle-times/read-model';
+import { inboxProjection } from './inbox/read-model';
+import { kpiScorecardProjection } from './kpi-scorecard/read-model';
+import { portfolioProjection } from './portfolio/read-model';
+import { probeProjection } from './probe/read-model';
+import { riskRegisterProjection } from './risk-register/read-model';
 import { ProjectionError } from './runner/errors';
 import type { Projection } from './runner/projection';
 import type { ReadModelRegistry } from './runner/rebuild';
-import { summaryProjection } from './summary';
-import { timelineProjection } from './timeline';
-import { workBoardProjection } from './work-board';
+import { summaryProjection } from './summary/read-model';
+import { timelineProjection } from './timeline/read-model';
+import { workBoardProjection } from './work-board/read-model';
 
 /** Every read model the projector keeps and `rebuild` can rebuild. */
 export const READ_MODELS: readonly Projection[] = [

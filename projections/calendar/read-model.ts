@@ -5,7 +5,7 @@ import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
-import { scored, syncEntries } from '../summary';
+import { scored, syncEntries } from '../summary/read-model';
 import { entryOf, hasEntry } from '../../domain/records';
 
 /** Name of the calendar read model. */

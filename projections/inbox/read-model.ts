@@ -1,7 +1,7 @@
 import { LIFECYCLE_EVENTS } from '../catalog';
 import type { IndexOp, Projection } from '../runner/projection';
 import { scoredPage, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
-import { foldOpenWork, syncEntries, type OpenStep, type Work } from '../summary';
+import { foldOpenWork, syncEntries, type OpenStep, type Work } from '../summary/read-model';
 import { entryOf } from '../../domain/records';
 
 /** Name of the inbox read model. */

@@ -5,7 +5,7 @@ import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
-import type { SummaryStage } from '../summary';
+import type { SummaryStage } from '../summary/read-model';
 
 /** Name of the portfolio read model. */
 export const PORTFOLIO = 'portfolio';
