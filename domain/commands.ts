@@ -175,6 +175,9 @@ export const resolveIssueSchema = command('ResolveIssue', z.object({ issueId: re
 /** Acknowledge an escalation; this re-arms that level's response time from now. */
 export const acknowledgeEscalationSchema = command('AcknowledgeEscalation', z.object({ escalationId: escalationIdSchema, note: note.optional() }));
 
+/** The rule across a renewal decision's fields. */
+export const RENEGOTIATION_NEEDS_CONTRACT = 'a renegotiation records the new contract: give its start, end, notice period and auto-renew';
+
 /** The renewal decision: renew (optionally for `term`), renegotiate (a new `contract`), or exit (serves notice). */
 export const decideRenewalSchema = command(
   'DecideRenewal',
@@ -186,10 +189,8 @@ export const decideRenewalSchema = command(
       contract: contractInputSchema.optional(),
       noticePeriod: durationSchema.optional(),
     })
-    .refine((d) => d.decision !== 'renegotiate' || d.contract !== undefined, {
-      message: 'a renegotiation records the new contract: give its start, end, notice period and auto-renew',
-      path: ['contract'],
-    }),
+    .refine((d) => d.decision !== 'renegotiate' || d.contract !== undefined, { message: RENEGOTIATION_NEEDS_CONTRACT, path: ['contract'] })
+    .describe(`A rule across fields, which JSON Schema cannot state: ${RENEGOTIATION_NEEDS_CONTRACT}.`),
 );
 
 /** Serve notice of exit; the notice period starts now and the wind-down checklist opens. */

@@ -7,9 +7,9 @@ import { actorSchema } from './roles';
 import { isoTimeSchema } from './time';
 
 /** A partnership id; the workflow id and every event's subject derive from it. */
-export const partnershipIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit');
+/** A partnership id's characters (unanchored, to build larger patterns: an escalation reference). */
+export const PARTNERSHIP_ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9._-]{0,127}';
+export const partnershipIdSchema = z.string().regex(new RegExp(`^${PARTNERSHIP_ID_PATTERN}$`), 'letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 /** A key of a partnership's free attributes: the same characters as a partnership id. */
 export const attributeKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64');
@@ -47,6 +47,9 @@ export const registeredStageSchema = z.enum(['screening', 'due_diligence', 'laun
 export type RegisteredStage = z.infer<typeof registeredStageSchema>;
 export type GateId = z.infer<typeof gateIdSchema>;
 
+/** The one rule across a contract's fields. */
+export const CONTRACT_ORDER = 'the contract must end after it starts';
+
 /** A contract as agreed: its term, notice period and whether it renews itself at the end. */
 export const contractSchema = z
   .object({
@@ -56,7 +59,8 @@ export const contractSchema = z
     autoRenew: z.boolean(),
     renewalTerm: durationSchema.optional(),
   })
-  .refine((c) => Date.parse(c.end) > Date.parse(c.start), { message: 'the contract must end after it starts', path: ['end'] });
+  .refine((c) => Date.parse(c.end) > Date.parse(c.start), { message: CONTRACT_ORDER, path: ['end'] })
+  .describe(`A rule across fields, which JSON Schema cannot state: ${CONTRACT_ORDER}.`);
 export type Contract = z.infer<typeof contractSchema>;
 
 /** A contract as entered by a person: notice period and auto-renew may be left to the policy. */
@@ -68,7 +72,8 @@ export const contractInputSchema = z
     autoRenew: z.boolean().default(false),
     renewalTerm: durationSchema.optional(),
   })
-  .refine((c) => Date.parse(c.end) > Date.parse(c.start), { message: 'the contract must end after it starts', path: ['end'] });
+  .refine((c) => Date.parse(c.end) > Date.parse(c.start), { message: CONTRACT_ORDER, path: ['end'] })
+  .describe(`A rule across fields, which JSON Schema cannot state: ${CONTRACT_ORDER}.`);
 export type ContractInput = z.infer<typeof contractInputSchema>;
 
 /** KPI families (DOMAIN.md "KPI families"). */
@@ -143,8 +148,9 @@ export const ladderStepSchema = z.enum(['reminder', 'overdue', 'L1', 'L2', 'L3']
 export type LadderStep = z.infer<typeof ladderStepSchema>;
 
 /** A ladder step as the lifecycle names it, `<task id>:<step>` (`lifecycle/ids.ts`), e.g. `gate.launch:L1`. */
+export const ESCALATION_ID_PATTERN = `${RECORD_ID_PATTERN}:(?:${ladderStepSchema.options.join('|')})`;
 export const escalationIdSchema = maxChars(RECORDED_LIMITS.id).regex(
-  new RegExp(`^${RECORD_ID_PATTERN}:(?:${ladderStepSchema.options.join('|')})$`),
+  new RegExp(`^${ESCALATION_ID_PATTERN}$`),
   'an escalation id as the lifecycle gives it, e.g. gate.launch:L1',
 );
 

@@ -217,9 +217,12 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
           } else {
             // Usually the live runner applied events after our last look at the end of the log: keep reading. But the
             // current generation cannot have read past the end of the topic unless the topic was recreated.
+            // The end is looked up again after reading theirs: under live traffic the runner may have applied events
+            // appended since our last look, which the end seen then would count as "past the end".
             const current = await store.current(m.name);
             const theirs = current === null ? {} : await store.offsets(m.name, current);
-            const past = outcome.partitions.filter((f) => BigInt(theirs[f] ?? '0') > (high.get(Number(f.slice(f.lastIndexOf(':') + 1))) ?? 0n));
+            const end = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+            const past = outcome.partitions.filter((f) => BigInt(theirs[f] ?? '0') > (end.get(Number(f.slice(f.lastIndexOf(':') + 1))) ?? 0n));
             if (past.length > 0) {
               throw new ProjectionError(
                 `the current generation of ${m.name} has read past the end of ${past.join(', ')} (was the topic recreated?); it cannot be replaced safely`,

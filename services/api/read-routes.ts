@@ -12,7 +12,7 @@ import { readSummaries, readSummary, SUMMARY, type SummaryStage } from '../../pr
 import { readTimeline, TIMELINE } from '../../projections/timeline/read-model';
 import { openEscalationsBoard, openTasks, overdueTasks, WORK_BOARD, type WorkReport } from '../../projections/work-board/read-model';
 import type { Principal } from '../auth/tokens';
-import { READ, type ReadContract, type ReadOperationId } from '../contract/reads';
+import { MAX_CALENDAR_DAYS, READ, type ReadContract, type ReadOperationId } from '../contract/reads';
 import type { LifecycleClient } from '../lifecycle-client';
 import { Problem } from './problem';
 
@@ -38,8 +38,7 @@ interface ReadServing {
 /** A route that reads: its contract and how the server answers it. */
 export type ReadRoute = ReadContract & ReadServing;
 
-/** The widest span one calendar read covers. */
-const MAX_CALENDAR_DAYS = 400;
+
 
 async function notFound<T>(value: Promise<T | null>, what: string): Promise<T> {
   const v = await value;

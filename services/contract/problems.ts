@@ -23,7 +23,9 @@ const MALFORMED = new Set(['invalid_type', 'unrecognized_keys', 'invalid_union',
  * missing or of the wrong type, 422 when every fault is a value out of range.
  */
 export function validationFailure(part: 'body' | 'query' | 'path', issues: ReadonlyArray<z.core.$ZodIssue>, input?: unknown): ValidationFailure {
-  const missing = (i: z.core.$ZodIssue) => i.path.length > 0 && input !== undefined && valueAt(input, i.path) === undefined;
+  // A field left out is malformed (400), unless a rule across fields asks for it (`custom`): that rule's own message,
+  // 422, since the field is optional as the document states it.
+  const missing = (i: z.core.$ZodIssue) => i.code !== 'custom' && i.path.length > 0 && input !== undefined && valueAt(input, i.path) === undefined;
   // A number where a whole number is wanted (a score of 3.5) is the right type out of the domain: 422, not 400.
   const fraction = (i: z.core.$ZodIssue) => {
     if (i.code !== 'invalid_type' || i.expected !== 'int' || input === undefined) return false;

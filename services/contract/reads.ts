@@ -5,6 +5,9 @@ import { partnershipKindSchema } from '../../domain/policy/schema';
 import { PARAM, type PathParam } from './params';
 import * as R from './responses';
 
+/** The widest span one calendar read covers, in days. */
+export const MAX_CALENDAR_DAYS = 400;
+
 /** What a caller and the server agree on for a route that reads (always GET). */
 export interface ReadContract<P extends string = string> {
   /** OpenAPI-style path under `API_PREFIX`. */
@@ -165,7 +168,7 @@ export const READ = {
     params: [],
     query: z.object({
       from: isoDate.optional().describe('default: now'),
-      to: isoDate.optional().describe('default: 90 days after from'),
+      to: isoDate.optional().describe(`default: 90 days after from; not before from, and at most ${MAX_CALENDAR_DAYS} days after it (a rule across fields)`),
       kind: R.calendarKindSchema.optional(),
       ...paging,
       after: afterEvent,

@@ -83,7 +83,7 @@ function objectOf(s: JsonSchema): fc.Arbitrary<Record<string, unknown>> {
   const known = fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, arbitraryOf(v)])), { requiredKeys: [...required].filter((k) => k in props) });
   if (typeof s.additionalProperties !== 'object') return known;
   // A record: keys as the document names them, at least as many as it asks for.
-  const keys = s.propertyNames === undefined ? fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/) : stringOf({ type: 'string', ...s.propertyNames });
+  const keys = s.propertyNames === undefined ? fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/) : (arbitraryOf({ type: 'string', ...s.propertyNames }) as fc.Arbitrary<string>);
   const extra = fc.dictionary(keys, arbitraryOf(s.additionalProperties), { minKeys: s.minProperties ?? 0, maxKeys: Math.min(s.maxProperties ?? 3, 3) });
   return fc.tuple(known, extra).map(([a, b]) => ({ ...b, ...a }));
 }
