@@ -35,7 +35,10 @@ function toPublishable(raw: unknown, index: number, partnershipId: string): Clou
   const parsed = eventSchema.safeParse(raw);
   if (!parsed.success) {
     const what = describeEvent(raw, index);
-    throw unpublishable('invalid_event', `${what} of ${partnershipId} fails its schema: ${describeIssues(parsed.error.issues)}`, { event: what, partnershipId });
+    throw unpublishable('invalid_event', `${what} of ${partnershipId} fails its schema: ${describeIssues(parsed.error.issues)}`, {
+      event: what,
+      partnershipId,
+    });
   }
   const e = parsed.data;
   if (e.metadata.partnershipId !== partnershipId) {
@@ -44,7 +47,14 @@ function toPublishable(raw: unknown, index: number, partnershipId: string): Clou
       partnershipId,
     });
   }
-  return toCloudEvent({ type: cloudEventType(e.type), subject: partnershipId, sequence: e.metadata.sequence, time: e.metadata.occurredAt, version: e.version, data: e });
+  return toCloudEvent({
+    type: cloudEventType(e.type),
+    subject: partnershipId,
+    sequence: e.metadata.sequence,
+    time: e.metadata.occurredAt,
+    version: e.version,
+    data: e,
+  });
 }
 
 /** Publishes; an event too large for Kafka fails for good, any other error (a broker away, a timeout) is retried. */
@@ -67,7 +77,11 @@ async function publish(publisher: EventPublisher, events: CloudEvent[]): Promise
 
 /** kafkajs' refusal of a batch over the topic's `max.message.bytes` (a broker configured below the publisher's budget). */
 function isMessageTooLarge(err: unknown): boolean {
-  for (let e = err as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e !== undefined && e !== null && depth < 5; depth += 1) {
+  for (
+    let e = err as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
+    e !== undefined && e !== null && depth < 5;
+    depth += 1
+  ) {
     if (e.type === 'MESSAGE_TOO_LARGE') return true;
     e = (e.originalError ?? e.cause) as typeof e;
   }

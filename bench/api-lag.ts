@@ -161,7 +161,9 @@ export async function measureLag(http: Http, reader: ReadModelReader, targets: r
   const begun = performance.now();
   const progress = setInterval(
     () =>
-      err(`  lag: ${tally.ok + tally.errors}/${total} answered, ${tally.lagMs.length} visible, ${tally.errors} errors, ${inFlight.size} in flight (${((performance.now() - begun) / 1000).toFixed(0)} s)`),
+      err(
+        `  lag: ${tally.ok + tally.errors}/${total} answered, ${tally.lagMs.length} visible, ${tally.errors} errors, ${inFlight.size} in flight (${((performance.now() - begun) / 1000).toFixed(0)} s)`,
+      ),
     2000,
   );
   let loop: Awaited<ReturnType<typeof openLoop>>;

@@ -2,7 +2,8 @@
 
 function positive(name: string, value: string | undefined, fallback: number, allowZero = false): number {
   const n = value === undefined ? fallback : Number(value);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`--${name} takes a ${allowZero ? 'non-negative' : 'positive'} number (got ${value})`);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+    throw new Error(`--${name} takes a ${allowZero ? 'non-negative' : 'positive'} number (got ${value})`);
   return n;
 }
 
@@ -16,7 +17,9 @@ export interface BenchOptions {
   only: 'both' | 'throughput' | 'lag';
 }
 
-export function benchOptions(values: Partial<Record<'partnerships' | 'duration' | 'connections' | 'rate' | 'warmup' | 'seed-concurrency' | 'only', string>>): BenchOptions {
+export function benchOptions(
+  values: Partial<Record<'partnerships' | 'duration' | 'connections' | 'rate' | 'warmup' | 'seed-concurrency' | 'only', string>>,
+): BenchOptions {
   const partnerships = Math.round(positive('partnerships', values.partnerships, 200));
   const duration = positive('duration', values.duration, 10);
   const connections = Math.round(positive('connections', values.connections, 50));

@@ -59,33 +59,48 @@ async function completeChecklist(http: Http, id: string, last: string): Promise<
 
 async function seedOne(http: Http, id: string, i: number): Promise<Seeded> {
   const target = pick(PLAN, i);
-  let last = await http.command('ops', COMMAND.registerPartnership, {}, {
-    partnershipId: id,
-    name: `Bench partnership ${i}`,
-    partner: `Partner ${i} Ltd`,
-    kind: pick(KINDS, i),
-    structure: pick(STRUCTURES, Math.floor(i / 3)),
-    attributes: { region: pick(REGIONS, Math.floor(i / 7)) },
-    owner: pick(OWNERS, i),
-    pmoLead: PEOPLE.ops.name,
-    executiveSponsor: PEOPLE.exec.name,
-  });
+  let last = await http.command(
+    'ops',
+    COMMAND.registerPartnership,
+    {},
+    {
+      partnershipId: id,
+      name: `Bench partnership ${i}`,
+      partner: `Partner ${i} Ltd`,
+      kind: pick(KINDS, i),
+      structure: pick(STRUCTURES, Math.floor(i / 3)),
+      attributes: { region: pick(REGIONS, Math.floor(i / 7)) },
+      owner: pick(OWNERS, i),
+      pmoLead: PEOPLE.ops.name,
+      executiveSponsor: PEOPLE.exec.name,
+    },
+  );
   const seeded = () => ({ id, target, last });
   if (target === 'screening') return seeded();
   const score = target === 'rejected' ? 2 : 4 + (i % 2);
-  last = await http.command('exec', COMMAND.submitScreeningScores, { id }, { scores: Object.fromEntries(defaultPolicy.screening.criteria.map((c) => [c.id, score])) });
+  last = await http.command(
+    'exec',
+    COMMAND.submitScreeningScores,
+    { id },
+    { scores: Object.fromEntries(defaultPolicy.screening.criteria.map((c) => [c.id, score])) },
+  );
   if (target === 'scored') return seeded();
   if (target === 'rejected') {
     last = await http.command('exec', COMMAND.decideGate, { id, gate: 'screening' }, { outcome: 'reject', rationale: 'weak strategic fit' });
     return seeded();
   }
   last = await http.command('exec', COMMAND.decideGate, { id, gate: 'screening' }, { outcome: 'advance', rationale: 'strong strategic fit' });
-  last = await http.command('ops', COMMAND.recordFinding, { id }, {
-    title: `Finding ${i}`,
-    category: pick(CATEGORIES, i),
-    likelihood: 1 + (i % 5),
-    impact: 1 + ((i * 3) % 5),
-  });
+  last = await http.command(
+    'ops',
+    COMMAND.recordFinding,
+    { id },
+    {
+      title: `Finding ${i}`,
+      category: pick(CATEGORIES, i),
+      likelihood: 1 + (i % 5),
+      impact: 1 + ((i * 3) % 5),
+    },
+  );
   for (const [gate, who] of DD_GATES) {
     if (target === gate) return seeded();
     last = await completeChecklist(http, id, last);
@@ -102,26 +117,39 @@ async function launchAndRun(http: Http, id: string, i: number, target: Target): 
   // inside the calendar report's default 90 days.
   const start = new Date();
   const end = new Date(start.getTime() + (190 + ((i * 7) % 120)) * 86_400_000);
-  await http.command('ops', COMMAND.decideGate, { id, gate: 'launch' }, {
-    outcome: 'advance',
-    rationale: 'all launch items done',
-    contract: { start: start.toISOString(), end: end.toISOString() },
-    kpis: [
-      { id: 'revenue-generated', name: 'Revenue generated', family: 'financial', target: 800_000, unit: 'EUR' },
-      { id: 'investment', name: 'Investment', family: 'financial', target: 200_000, unit: 'EUR', direction: 'lower_is_better' },
-      { id: 'joint-customers', name: 'Joint customers', family: 'strategic', target: 25 },
-    ],
-  });
+  await http.command(
+    'ops',
+    COMMAND.decideGate,
+    { id, gate: 'launch' },
+    {
+      outcome: 'advance',
+      rationale: 'all launch items done',
+      contract: { start: start.toISOString(), end: end.toISOString() },
+      kpis: [
+        { id: 'revenue-generated', name: 'Revenue generated', family: 'financial', target: 800_000, unit: 'EUR' },
+        { id: 'investment', name: 'Investment', family: 'financial', target: 200_000, unit: 'EUR', direction: 'lower_is_better' },
+        { id: 'joint-customers', name: 'Joint customers', family: 'strategic', target: 25 },
+      ],
+    },
+  );
   await http.command('owner', COMMAND.recordKpi, { id }, { kpiId: 'revenue-generated', value: 300_000 + ((i * 7919) % 900_000) });
   await http.command('owner', COMMAND.recordKpi, { id }, { kpiId: 'investment', value: 100_000 + ((i * 104_729) % 200_000) });
-  const risk = await http.command('owner', COMMAND.addRisk, { id }, {
-    title: `Risk ${i}`,
-    category: pick(CATEGORIES, i + 2),
-    likelihood: 1 + ((i * 2) % 5),
-    impact: 1 + (i % 5),
-    owner: pick(OWNERS, i),
-  });
-  const last = i % 3 === 0 ? await http.command('owner', COMMAND.raiseIssue, { id }, { title: `Issue ${i}`, severity: pick(['low', 'medium', 'high'] as const, i) }) : risk;
+  const risk = await http.command(
+    'owner',
+    COMMAND.addRisk,
+    { id },
+    {
+      title: `Risk ${i}`,
+      category: pick(CATEGORIES, i + 2),
+      likelihood: 1 + ((i * 2) % 5),
+      impact: 1 + (i % 5),
+      owner: pick(OWNERS, i),
+    },
+  );
+  const last =
+    i % 3 === 0
+      ? await http.command('owner', COMMAND.raiseIssue, { id }, { title: `Issue ${i}`, severity: pick(['low', 'medium', 'high'] as const, i) })
+      : risk;
   return { id, target, last };
 }
 
@@ -156,7 +184,9 @@ export async function seedAll(http: Http, run: string, count: number, concurrenc
   });
   if (behind > 0) throw new Error(`${behind} partnerships were not in the summary read model 15 s after their last command`);
   const byTarget = seeded.reduce<Record<string, number>>((m, s) => ({ ...m, [s.target]: (m[s.target] ?? 0) + 1 }), {});
-  const line = `${count} partnerships seeded over HTTP in ${seconds.toFixed(1)} s (${http.commands} commands, ${(http.commands / seconds).toFixed(0)}/s): ${Object.entries(byTarget)
+  const line = `${count} partnerships seeded over HTTP in ${seconds.toFixed(1)} s (${http.commands} commands, ${(http.commands / seconds).toFixed(0)}/s): ${Object.entries(
+    byTarget,
+  )
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}`;
   return { seeded, seconds, line };

@@ -82,7 +82,16 @@ async function startPipeline(cfg: Config, kafka: Kafka, redis: Redis, names: Run
     await worker.close();
   });
 
-  const projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic, deadLetterTopic: dlq, groupId, keyPrefix: prefix, log: (line) => err(`  projector: ${line}`) });
+  const projector = await startProjector({
+    kafka,
+    redis,
+    projections: READ_MODELS,
+    topic,
+    deadLetterTopic: dlq,
+    groupId,
+    keyPrefix: prefix,
+    log: (line) => err(`  projector: ${line}`),
+  });
   cleanups.push('projector', async () => {
     await projector.stop();
     await admin.deleteGroups([groupId]);
@@ -115,7 +124,11 @@ async function startServers(redis: Redis, names: RunNames, cleanups: Cleanups): 
   err('  starting the API and the hello-world in child processes…');
   const children: ChildServer[] = [];
   cleanups.push('child processes', () => Promise.all(children.map((c) => c.stop())));
-  const api = await forkServer(path.join(__dirname, 'api-server.js'), { BENCH_API_TASK_QUEUE: names.taskQueue, BENCH_API_PREFIX: names.prefix, BENCH_API_READ_WAIT_MS: '15000' });
+  const api = await forkServer(path.join(__dirname, 'api-server.js'), {
+    BENCH_API_TASK_QUEUE: names.taskQueue,
+    BENCH_API_PREFIX: names.prefix,
+    BENCH_API_READ_WAIT_MS: '15000',
+  });
   children.push(api);
   const hello = await forkServer(path.join(__dirname, 'api-hello.js'));
   children.push(hello);

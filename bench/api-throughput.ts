@@ -87,7 +87,9 @@ export async function measureThroughput(
   targets.push(await cannon('hello-world (before)', helloUrl, '/', opts, stop));
   for (const route of REPORTS) targets.push(await cannon(route.path.slice('/reports/'.length), http.url, pathOf(route, {}), { ...opts, headers }, stop));
   let next = 0;
-  const requests: autocannon.RequestSpec[] = [{ setupRequest: (req) => ({ ...req, path: pathOf(READ.getPartnership, { id: ids[next++ % ids.length] as string }) }) }];
+  const requests: autocannon.RequestSpec[] = [
+    { setupRequest: (req) => ({ ...req, path: pathOf(READ.getPartnership, { id: ids[next++ % ids.length] as string }) }) },
+  ];
   targets.push(await cannon('partnership', http.url, `${API_PREFIX}${READ.getPartnership.path}`, { ...opts, headers, requests }, stop));
   targets.push(await cannon('hello-world (after)', helloUrl, '/', opts, stop));
   const [first, last] = [(targets[0] as Throughput).rps, (targets[targets.length - 1] as Throughput).rps];

@@ -35,7 +35,19 @@ import { measureThroughput, type CannonStop } from './api-throughput';
 import { conditions, err, interruption } from './api-util';
 
 runMain(async () => {
-  const o = benchOptions(parseArgs({ options: { partnerships: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' }, rate: { type: 'string' }, warmup: { type: 'string' }, 'seed-concurrency': { type: 'string' }, only: { type: 'string' } } }).values);
+  const o = benchOptions(
+    parseArgs({
+      options: {
+        partnerships: { type: 'string' },
+        duration: { type: 'string' },
+        connections: { type: 'string' },
+        rate: { type: 'string' },
+        warmup: { type: 'string' },
+        'seed-concurrency': { type: 'string' },
+        only: { type: 'string' },
+      },
+    }).values,
+  );
   const cfg = loadConfig();
   // Like the other benches: start whatever part of the local stack is not running (and leave it running).
   await up(cfg);
@@ -59,12 +71,24 @@ runMain(async () => {
     const throughput = o.only === 'lag' ? undefined : await measureThroughput(http, helloUrl, ids, options, cannonStop);
     let lag: LagResult | undefined;
     if (o.only !== 'throughput') {
-      const targets = await lagTargets(http, seed.seeded.filter((s) => s.target === 'optimization').map((s) => s.id));
+      const targets = await lagTargets(
+        http,
+        seed.seeded.filter((s) => s.target === 'optimization').map((s) => s.id),
+      );
       err(`\n== read-your-write lag: ${o.rate} commands/s for ${o.duration} s over ${targets.length} optimization-stage partnerships`);
       lag = await measureLag(http, new ReadModelReader(redis, names.prefix), targets, o.rate, o.duration);
     }
     const seedFigures = { seconds: seed.seconds, commands: http.commands, line: seed.line };
-    printResults({ before, after: conditions(), partnerships: o.partnerships, seed: seedFigures, options, throughput, lag, deadLettered: projector.metrics().deadLetteredTotal });
+    printResults({
+      before,
+      after: conditions(),
+      partnerships: o.partnerships,
+      seed: seedFigures,
+      options,
+      throughput,
+      lag,
+      deadLettered: projector.metrics().deadLetteredTotal,
+    });
   } finally {
     err('\ncleaning up…');
     await cleanups.run();

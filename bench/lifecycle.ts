@@ -271,7 +271,17 @@ async function timers(count: number, concurrency: number): Promise<void> {
     worker.shutdown();
     await running;
     await publisher.close();
-    await pool(ids, concurrency, (id) => lc.handle(id).terminate('benchmark finished').then(() => undefined).catch(() => undefined), 'terminating bench lifecycles');
+    await pool(
+      ids,
+      concurrency,
+      (id) =>
+        lc
+          .handle(id)
+          .terminate('benchmark finished')
+          .then(() => undefined)
+          .catch(() => undefined),
+      'terminating bench lifecycles',
+    );
     await connection.close();
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();

@@ -107,8 +107,26 @@ async function rawConsume(kafka: Kafka, admin: Admin, topic: string, events: num
  * Runs the projector over the whole topic; times its first flush to the last event, counting only what came after that
  * flush (the steady rate, as the raw consumer's first batch to last).
  */
-async function projectorConsume(kafka: Kafka, redis: Redis, admin: Admin, topic: string, dlq: string, events: number, groupId: string, prefix: string): Promise<number> {
-  const projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic, deadLetterTopic: dlq, groupId, keyPrefix: prefix, log: () => undefined });
+async function projectorConsume(
+  kafka: Kafka,
+  redis: Redis,
+  admin: Admin,
+  topic: string,
+  dlq: string,
+  events: number,
+  groupId: string,
+  prefix: string,
+): Promise<number> {
+  const projector = await startProjector({
+    kafka,
+    redis,
+    projections: READ_MODELS,
+    topic,
+    deadLetterTopic: dlq,
+    groupId,
+    keyPrefix: prefix,
+    log: () => undefined,
+  });
   let first = 0;
   let firstCount = 0;
   for (;;) {
@@ -139,7 +157,10 @@ async function projectorGroup(redis: Redis, admin: Admin, data: MemberData, memb
   const consumed = new Array<number>(members).fill(0);
   let failure: string | undefined;
   const threads = consumed.map((_, i) => {
-    const worker = startProjectWorker(path.join(__dirname, 'projector-member'), { workerData: { ...data }, resourceLimits: { maxYoungGenerationSizeMb: FOLDING_YOUNG_GENERATION_MB } });
+    const worker = startProjectWorker(path.join(__dirname, 'projector-member'), {
+      workerData: { ...data },
+      resourceLimits: { maxYoungGenerationSizeMb: FOLDING_YOUNG_GENERATION_MB },
+    });
     worker.on('message', (m: FromMember) => {
       if (m.t === 'consumed') consumed[i] = m.consumed;
       else if (m.t === 'failed') failure = m.message;
@@ -196,7 +217,8 @@ runMain(async () => {
   const events = Number(values.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
   const subjects = Number(values.subjects ?? process.env.BENCH_SUBJECTS ?? 10_000);
   const partitions = Number(values.partitions ?? process.env.BENCH_PARTITIONS ?? cfg.kafka.partitions);
-  if (![events, subjects, partitions].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--events, --subjects and --partitions take positive integers');
+  if (![events, subjects, partitions].every((n) => Number.isInteger(n) && n > 0))
+    throw new Error('--events, --subjects and --partitions take positive integers');
 
   const id = `${Date.now().toString(36)}`;
   const topic = `bench.projections.${id}`;
@@ -227,7 +249,8 @@ runMain(async () => {
       const result = await run();
       return { result, cpu: cpuPerEvent(before, await sampleCpu(redis, kafkaPid), events) };
     };
-    const cpuText = (c: CpuPerEvent) => `${c.total.toFixed(1)} µs CPU/event: node ${c.node.toFixed(1)}, redis ${c.redis.toFixed(1)}, kafka ${c.kafka === undefined ? 'not local' : c.kafka.toFixed(1)}`;
+    const cpuText = (c: CpuPerEvent) =>
+      `${c.total.toFixed(1)} µs CPU/event: node ${c.node.toFixed(1)}, redis ${c.redis.toFixed(1)}, kafka ${c.kafka === undefined ? 'not local' : c.kafka.toFixed(1)}`;
 
     // The baseline is the faster of two passes: the first may also pay for compiling kafkajs's decoding paths (in a
     // fresh process it has run at 0.56 × the second), which every later consumer in this process finds compiled.
@@ -236,7 +259,9 @@ runMain(async () => {
       await metered(() => rawConsume(kafka, admin, topic, events, `bench-raw2-${id}`)),
     ];
     const raw = rawPasses.reduce((a, b) => (b.result > a.result ? b : a));
-    out(`  raw kafkajs consume  ${fmt(raw.result)} events/s (no-op eachBatch, faster of 2 passes: ${rawPasses.map((p) => fmt(p.result)).join(', ')}; ${cpuText(raw.cpu)})`);
+    out(
+      `  raw kafkajs consume  ${fmt(raw.result)} events/s (no-op eachBatch, faster of 2 passes: ${rawPasses.map((p) => fmt(p.result)).join(', ')}; ${cpuText(raw.cpu)})`,
+    );
 
     // The floor of any projector that reads its events at all: JSON.parse and nothing else (no validation, fold or write).
     const parsed = await metered(() =>
@@ -244,7 +269,9 @@ runMain(async () => {
         if (value !== null) JSON.parse(value.toString('utf8'));
       }),
     );
-    out(`  consume + JSON.parse ${fmt(parsed.result)} events/s, ${(parsed.result / raw.result).toFixed(2)} × raw (no validation, fold or write; ${cpuText(parsed.cpu)})`);
+    out(
+      `  consume + JSON.parse ${fmt(parsed.result)} events/s, ${(parsed.result / raw.result).toFixed(2)} × raw (no validation, fold or write; ${cpuText(parsed.cpu)})`,
+    );
 
     // What any projector that validates what it reads pays before it writes anything: JSON, envelope, domain schema.
     const decode = createDecoder(catalogOf(READ_MODELS));
@@ -253,27 +280,35 @@ runMain(async () => {
         if (!decode(value).ok) throw new Error('the bench data does not decode');
       }),
     );
-    out(`  consume + decode     ${fmt(decoded.result)} events/s, ${(decoded.result / raw.result).toFixed(2)} × raw (JSON.parse + zod validation, no writes; ${cpuText(decoded.cpu)}): the ceiling of one validating thread`);
+    out(
+      `  consume + decode     ${fmt(decoded.result)} events/s, ${(decoded.result / raw.result).toFixed(2)} × raw (JSON.parse + zod validation, no writes; ${cpuText(decoded.cpu)}): the ceiling of one validating thread`,
+    );
 
     const projectedRun = await metered(() => projectorConsume(kafka, redis, admin, topic, dlq, events, `bench-projector-${id}`, `${prefix}-live`));
     const projected = projectedRun.result;
-    out(`  projector            ${fmt(projected)} events/s (${READ_MODELS.map((m) => m.name).join(' + ')}), ${(projected / raw.result).toFixed(2)} × raw (goal ≥ 0.7; ${cpuText(projectedRun.cpu)})`);
+    out(
+      `  projector            ${fmt(projected)} events/s (${READ_MODELS.map((m) => m.name).join(' + ')}), ${(projected / raw.result).toFixed(2)} × raw (goal ≥ 0.7; ${cpuText(projectedRun.cpu)})`,
+    );
     // The goal's rate at the projector's measured cost per event, in cores kept busy (Node + Redis + a local broker).
     const goal = 0.7 * raw.result;
-    out(`  goal in cores        0.7 × raw = ${fmt(goal)} events/s × ${projectedRun.cpu.total.toFixed(1)} µs = ${((goal * projectedRun.cpu.total) / 1e6).toFixed(1)} cores busy; this machine has ${os.availableParallelism()}`);
+    out(
+      `  goal in cores        0.7 × raw = ${fmt(goal)} events/s × ${projectedRun.cpu.total.toFixed(1)} µs = ${((goal * projectedRun.cpu.total) / 1e6).toFixed(1)} cores busy; this machine has ${os.availableParallelism()}`,
+    );
     await unlinkMatching(redis, `${escapeGlob(`${prefix}-live`)}:*`);
 
     // Scaling out: projector processes join the same consumer group and share the partitions.
     const members = 2;
     const grouped = await projectorGroup(redis, admin, { topic, deadLetterTopic: dlq, groupId: `bench-group-${id}`, keyPrefix: `${prefix}-group` }, members);
-    out(`  projector × ${members}        ${fmt(grouped)} events/s (${members} members of one consumer group, a thread each), ${(grouped / raw.result).toFixed(2)} × raw, ${(grouped / projected).toFixed(2)} × one projector`);
+    out(
+      `  projector × ${members}        ${fmt(grouped)} events/s (${members} members of one consumer group, a thread each), ${(grouped / raw.result).toFixed(2)} × raw, ${(grouped / projected).toFixed(2)} × one projector`,
+    );
     await unlinkMatching(redis, `${escapeGlob(`${prefix}-group`)}:*`);
 
     const reporter = progressReporter(process.stderr);
     let threads = '';
     const result = await rebuild({
       registry: READ_MODEL_REGISTRY,
-kafka,
+      kafka,
       redis,
       projections: READ_MODELS,
       topic,

@@ -43,4 +43,6 @@ async function main(data: MemberData): Promise<void> {
   });
 }
 
-main(workerData as MemberData).catch((e: unknown) => parentPort?.postMessage({ t: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies FromMember));
+main(workerData as MemberData).catch((e: unknown) =>
+  parentPort?.postMessage({ t: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies FromMember),
+);

@@ -102,6 +102,10 @@ export function toKafkaMessage(event: CloudEvent): { key: string; value: string;
   return {
     key: event.subject,
     value: JSON.stringify(event),
-    headers: { [KAFKA_CLOUDEVENT_HEADERS.contentType]: STRUCTURED_CONTENT_TYPE, [KAFKA_CLOUDEVENT_HEADERS.id]: event.id, [KAFKA_CLOUDEVENT_HEADERS.type]: event.type },
+    headers: {
+      [KAFKA_CLOUDEVENT_HEADERS.contentType]: STRUCTURED_CONTENT_TYPE,
+      [KAFKA_CLOUDEVENT_HEADERS.id]: event.id,
+      [KAFKA_CLOUDEVENT_HEADERS.type]: event.type,
+    },
   };
 }

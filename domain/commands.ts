@@ -243,4 +243,3 @@ export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
 /** The commands only the lifecycle itself sends, when their time comes. */
 export const SYSTEM_COMMAND_TYPES = ['FireEscalationStep', 'OpenReview', 'OpenRenewalWindow', 'ApplyAutoRenew', 'EndNoticePeriod'] as const;
 export type SystemCommand = CommandOf<(typeof SYSTEM_COMMAND_TYPES)[number]>;
-

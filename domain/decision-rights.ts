@@ -125,7 +125,7 @@ export const READ_RIGHTS: Readonly<Record<Read, Right>> = {
   read_work_board: {
     roles: ['ops', 'exec', 'viewer'],
     orSubject: 'taskOwner',
-    what: "read this work board",
+    what: 'read this work board',
     whoMay: 'read your own work with ?owner=<your id>; the whole board is for partnership managers (ops), sponsors (exec) and leadership (viewer)',
   },
   read_own_inbox: { roles: EVERYONE, what: 'read an inbox', whoMay: 'ask an admin for a token with a role' },

@@ -41,7 +41,10 @@ export function parseDuration(text: string): DurationParts {
 export const durationSchema = maxChars(INPUT_LIMITS.id)
   // The pattern is the check, and what the OpenAPI document shows (so "" and "P" are refused there too); a property
   // test holds it to `tryParseDuration`, the parser.
-  .regex(/^P(?!$)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, { message: 'expected an ISO-8601 duration such as P6M, P3W, P14D or PT4H', abort: true });
+  .regex(/^P(?!$)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, {
+    message: 'expected an ISO-8601 duration such as P6M, P3W, P14D or PT4H',
+    abort: true,
+  });
 
 /** A duration longer than zero (a cadence of zero would fire forever): some number in it is not 0. */
 export const positiveDurationSchema = durationSchema.regex(/[1-9]/, 'must be longer than zero');

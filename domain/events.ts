@@ -92,7 +92,11 @@ export const dueDiligencePhaseStartedSchema = event('DueDiligencePhaseStarted', 
 export const launchStartedSchema = event('LaunchStarted', 1, z.object({ endsAt: isoTimeSchema }));
 
 /** The launch gate passed: the contract and KPIs are recorded and the review cadence starts at the contract start. */
-export const optimizationStartedSchema = event('OptimizationStarted', 1, z.object({ contract: contractSchema, kpis: maxItems(kpiDefinitionSchema, RECORDED_LIMITS.list) }));
+export const optimizationStartedSchema = event(
+  'OptimizationStarted',
+  1,
+  z.object({ contract: contractSchema, kpis: maxItems(kpiDefinitionSchema, RECORDED_LIMITS.list) }),
+);
 
 /** A gate rejected the partnership; the lifecycle has ended. */
 export const partnershipRejectedSchema = event('PartnershipRejected', 1, z.object({ gate: gateIdSchema, rationale: text }));
@@ -125,11 +129,7 @@ export const reviewCompletedSchema = event(
 export const taskCancelledSchema = event('TaskCancelled', 1, z.object({ taskId: id, reason: text }));
 
 /** A task's due date moved; its ladder is planned again from the new date. */
-export const deadlineMovedSchema = event(
-  'DeadlineMoved',
-  1,
-  z.object({ taskId: id, previousDueAt: isoTimeSchema, dueAt: isoTimeSchema, reason: text }),
-);
+export const deadlineMovedSchema = event('DeadlineMoved', 1, z.object({ taskId: id, previousDueAt: isoTimeSchema, dueAt: isoTimeSchema, reason: text }));
 
 /** A due-diligence finding was recorded and entered the risk register as `risk`. */
 export const findingRecordedSchema = event(
@@ -162,11 +162,7 @@ export const riskUpdatedSchema = event(
 export const kpiRecordedSchema = event('KpiRecorded', 1, z.object({ kpiId: id, value: z.number(), note: text.optional() }));
 
 /** v1 of IssueRaised, before issues had a severity. Kept so old histories can be upcast. */
-export const issueRaisedV1Schema = event(
-  'IssueRaised',
-  1,
-  z.object({ issueId: id, taskId: id, title: name, description: text.optional() }),
-);
+export const issueRaisedV1Schema = event('IssueRaised', 1, z.object({ issueId: id, taskId: id, title: name, description: text.optional() }));
 
 /** An issue was raised with a severity; its task (`taskId`) follows the ladder until the issue is resolved. */
 export const issueRaisedSchema = event(
@@ -206,11 +202,7 @@ export const escalationAcknowledgedSchema = event(
 export const renewalWindowOpenedSchema = event('RenewalWindowOpened', 1, z.object({ termEnd: isoTimeSchema, taskId: id }));
 
 /** The renewal was decided. */
-export const renewalDecidedSchema = event(
-  'RenewalDecided',
-  1,
-  z.object({ taskId: id, decision: z.enum(['renew', 'renegotiate', 'exit']), rationale: text }),
-);
+export const renewalDecidedSchema = event('RenewalDecided', 1, z.object({ taskId: id, decision: z.enum(['renew', 'renegotiate', 'exit']), rationale: text }));
 
 /** A new contract term started: renewed, renegotiated, or renewed automatically at the end of the term. */
 export const contractRenewedSchema = event(

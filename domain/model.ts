@@ -2,17 +2,30 @@ import { NOT_BLANK } from './limits';
 import { z } from 'zod';
 import { durationSchema } from './duration';
 import { INPUT_LIMITS, RECORDED_LIMITS, maxChars, maxItems, maxKeys } from './limits';
-import { addresseeRoleSchema, issueSeveritySchema, partnershipKindSchema, reviewCadenceSchema, SLUG_PATTERN, slugSchema, timedPhaseSchema, timelineModifierSchema } from './policy/schema';
+import {
+  addresseeRoleSchema,
+  issueSeveritySchema,
+  partnershipKindSchema,
+  reviewCadenceSchema,
+  SLUG_PATTERN,
+  slugSchema,
+  timedPhaseSchema,
+  timelineModifierSchema,
+} from './policy/schema';
 import { actorSchema } from './roles';
 import { isoTimeSchema } from './time';
 
 /** A partnership id; the workflow id and every event's subject derive from it. */
 /** A partnership id's characters (unanchored, to build larger patterns: an escalation reference). */
 export const PARTNERSHIP_ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9._-]{0,127}';
-export const partnershipIdSchema = z.string().regex(new RegExp(`^${PARTNERSHIP_ID_PATTERN}$`), 'letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const partnershipIdSchema = z
+  .string()
+  .regex(new RegExp(`^${PARTNERSHIP_ID_PATTERN}$`), 'letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 /** A key of a partnership's free attributes: the same characters as a partnership id. */
-export const attributeKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64');
+export const attributeKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64');
 
 /** A partnership's free attributes (region, CRM id…): scalar values, a bounded number of them. */
 export const attributesSchema = maxKeys(z.record(attributeKeySchema, z.union([maxChars(INPUT_LIMITS.text), z.number(), z.boolean()])), INPUT_LIMITS.list);

@@ -4,9 +4,7 @@ import { z } from 'zod';
  * An instant as an ISO-8601 UTC string, normalised to `toISOString()` form so that equal instants are equal strings
  * and string order is time order. Time always arrives as data; nothing in `domain/` reads a clock.
  */
-export const isoTimeSchema = z.iso
-  .datetime({ message: 'expected an ISO-8601 UTC time such as 2027-03-01T09:00:00Z' })
-  .transform(canonicalTime);
+export const isoTimeSchema = z.iso.datetime({ message: 'expected an ISO-8601 UTC time such as 2027-03-01T09:00:00Z' }).transform(canonicalTime);
 
 export type IsoTime = z.infer<typeof isoTimeSchema>;
 

@@ -18,7 +18,9 @@ export function saveAdminToken(file: string, token: string): void {
 
 /** The lines `npm start` prints about the admin token: where it is and how to use it, never the token itself. */
 export function adminTokenNotice(file: string, minted: boolean): string {
-  const what = minted ? 'no API tokens existed, so an admin token was created and written to' : 'the admin token minted on the first start (unless revoked since) is in';
+  const what = minted
+    ? 'no API tokens existed, so an admin token was created and written to'
+    : 'the admin token minted on the first start (unless revoked since) is in';
   return [
     `  Admin token  ${what} ${file} (mode 0600)`,
     `               export PARTNERFLOW_TOKEN=$(cat ${file})`,

@@ -63,7 +63,12 @@ async function start(cfg: Config): Promise<void> {
   // Listening from the start: a Ctrl-C during start-up stops what was started instead of killing this process alone.
   const signalled = untilSignal();
   const orStop = <T>(work: Promise<T>) =>
-    Promise.race([work, signalled.then((s): never => { throw new InfraError(`${s} received during start-up; stopped what had started.`); })]);
+    Promise.race([
+      work,
+      signalled.then((s): never => {
+        throw new InfraError(`${s} received during start-up; stopped what had started.`);
+      }),
+    ]);
   const startedServices: ServiceName[] = await up(cfg);
   const children: Child[] = [];
   try {

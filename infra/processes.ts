@@ -59,14 +59,7 @@ export function tailFile(file: string, lines = 25): string {
 }
 
 /** Starts a long-running service detached from this process, its output appended to a log file, its pid recorded. */
-export function startDetached(opts: {
-  command: string;
-  args: string[];
-  logFile: string;
-  pidFile: string;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-}): number {
+export function startDetached(opts: { command: string; args: string[]; logFile: string; pidFile: string; cwd?: string; env?: NodeJS.ProcessEnv }): number {
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   fs.mkdirSync(path.dirname(opts.pidFile), { recursive: true });
   const out = fs.openSync(opts.logFile, 'a');
@@ -97,13 +90,7 @@ export async function stopPid(pidFile: string, graceMs = 15_000): Promise<boolea
 }
 
 /** Polls `check` until it passes; fails early if the process dies, and with the log's tail on timeout. */
-export async function waitHealthy(opts: {
-  name: string;
-  check: () => Promise<boolean>;
-  pid?: number;
-  logFile?: string;
-  timeoutMs: number;
-}): Promise<void> {
+export async function waitHealthy(opts: { name: string; check: () => Promise<boolean>; pid?: number; logFile?: string; timeoutMs: number }): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     if (await opts.check().catch(() => false)) return;

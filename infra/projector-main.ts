@@ -24,9 +24,7 @@ runMain(async () => {
   ]);
   const { server, port } = await serveProjectorMetrics(() => projector.metrics(), cfg.http.host, cfg.http.projectorMetricsPort);
   process.stdout.write(`projector metrics on http://${cfg.http.host}:${port}/metrics\n`);
-  process.stdout.write(
-    `projector keeping ${READ_MODELS.map((m) => m.name).join(', ')} from ${cfg.kafka.brokers.join(',')} in ${redactUrl(cfg.redis.url)}\n`,
-  );
+  process.stdout.write(`projector keeping ${READ_MODELS.map((m) => m.name).join(', ')} from ${cfg.kafka.brokers.join(',')} in ${redactUrl(cfg.redis.url)}\n`);
   const timer = setInterval(() => {
     const m = projector.metrics();
     process.stdout.write(`projector: ${m.consumed} consumed, ${m.rate.toFixed(0)}/s, lag ${m.totalLag}, dead-lettered ${m.deadLetteredTotal}\n`);

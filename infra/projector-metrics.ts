@@ -16,7 +16,11 @@ export async function serveProjectorMetrics(metrics: () => MetricsSnapshot, host
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`PROJECTOR_METRICS_PORT ${port} is in use; stop what holds it or set PROJECTOR_METRICS_PORT to a free port`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`PROJECTOR_METRICS_PORT ${port} is in use; stop what holds it or set PROJECTOR_METRICS_PORT to a free port`)
+          : err,
+      ),
     );
     server.listen(port, host, () => resolve());
   });

@@ -134,7 +134,15 @@ const TEST_SERVER_MAIN = 'io.temporal.testserver.TestServer';
 
 function testServerJvmFlags(archive: string): string[] {
   // Class-data sharing cuts JVM start-up from ~2 s to well under 1 s: sdk-core kills a test server not listening within 5 s.
-  return [`-XX:SharedArchiveFile=${archive}`, '-Xshare:auto', '-Xlog:cds=off', '-Xlog:cds+dynamic=off', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss1m'];
+  return [
+    `-XX:SharedArchiveFile=${archive}`,
+    '-Xshare:auto',
+    '-Xlog:cds=off',
+    '-Xlog:cds+dynamic=off',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    '-Xss1m',
+  ];
 }
 
 /** The Java time-skipping test server, a wrapper script that execs it, and a class-data archive for a fast start. */
@@ -163,7 +171,17 @@ async function ensureTestServer(cfg: Config): Promise<void> {
     const logFile = path.join(cfg.cacheDir, 'logs', 'cds-training.log');
     startDetached({
       command: 'java',
-      args: [`-XX:ArchiveClassesAtExit=${archive}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-cp', `${jars}/*`, TEST_SERVER_MAIN, String(port)],
+      args: [
+        `-XX:ArchiveClassesAtExit=${archive}`,
+        '-Xlog:cds=off',
+        '-Xlog:cds+dynamic=off',
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+UseSerialGC',
+        '-cp',
+        `${jars}/*`,
+        TEST_SERVER_MAIN,
+        String(port),
+      ],
       logFile,
       pidFile,
     });
@@ -188,7 +206,9 @@ async function ensureRedis(): Promise<void> {
   if (commandExists('redis-server')) return skip('redis-server', 'installed');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!commandExists('apt-get') || !isRoot) {
-    throw new InfraError('redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server), or point REDIS_URL at a running Redis.');
+    throw new InfraError(
+      'redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server), or point REDIS_URL at a running Redis.',
+    );
   }
   await step('installing redis-server with apt-get', async () => {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

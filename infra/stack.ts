@@ -134,7 +134,23 @@ async function startKafka(cfg: Config): Promise<number> {
 function startRedis(cfg: Config): Promise<number> {
   const dir = path.join(cfg.dataDir, 'redis');
   fs.mkdirSync(dir, { recursive: true });
-  const args = [localRedisConfigFile(cfg), '--bind', '127.0.0.1', '--port', String(cfg.redis.port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--daemonize', 'no', '--save', ''];
+  const args = [
+    localRedisConfigFile(cfg),
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(cfg.redis.port),
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--daemonize',
+    'no',
+    '--save',
+    '',
+  ];
   return Promise.resolve(startDetached({ command: toolPaths(cfg).redisServer, args, logFile: logFile(cfg, 'redis'), pidFile: pidFile(cfg, 'redis') }));
 }
 
@@ -203,7 +219,13 @@ async function startOne(cfg: Config, spec: ServiceSpec): Promise<boolean> {
   }
   await step(`starting ${title}`, async () => {
     const started = await spec.start();
-    await waitHealthy({ name: spec.label, check: async () => (await spec.health()).ok, pid: started, logFile: logFile(cfg, spec.name), timeoutMs: spec.startTimeoutMs });
+    await waitHealthy({
+      name: spec.label,
+      check: async () => (await spec.health()).ok,
+      pid: started,
+      logFile: logFile(cfg, spec.name),
+      timeoutMs: spec.startTimeoutMs,
+    });
   });
   return true;
 }

@@ -13,9 +13,7 @@ async function registerSearchAttributes(cfg: Config): Promise<void> {
     const added = await ensureSearchAttributes(connection, cfg.temporal.namespace);
     if (added.length > 0) process.stdout.write(`registered search attributes ${added.join(', ')} in ${cfg.temporal.namespace}\n`);
   } catch (err) {
-    process.stderr.write(
-      `! could not check or register the search attributes (${(err as Error).message}); register them once as the README shows\n`,
-    );
+    process.stderr.write(`! could not check or register the search attributes (${(err as Error).message}); register them once as the README shows\n`);
   } finally {
     await connection.close();
   }

@@ -19,11 +19,13 @@ const hostPort = (example: string) =>
 
 const port = z.coerce.number().int().min(1, 'must be a port between 1 and 65535').max(65535, 'must be a port between 1 and 65535');
 /** A port to listen on where 0 means any free one (the process prints which): several processes on one host need no plan. */
-const listenPort = z.coerce.number().int().min(0, 'must be a port between 0 (any free port) and 65535').max(65535, 'must be a port between 0 (any free port) and 65535');
+const listenPort = z.coerce
+  .number()
+  .int()
+  .min(0, 'must be a port between 0 (any free port) and 65535')
+  .max(65535, 'must be a port between 0 (any free port) and 65535');
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const optionalText = z
   .string()
@@ -49,7 +51,12 @@ const envSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
-    .transform((v) => v.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b.length > 0),
+    )
     .pipe(z.array(hostPort('127.0.0.1:9092')).min(1, 'list at least one broker, e.g. 127.0.0.1:9092')),
   KAFKA_CONTROLLER_PORT: port.default(9093),
   KAFKA_CLIENT_ID: z.string().min(1).default('partnerflow'),
@@ -67,7 +74,12 @@ const envSchema = z.object({
 
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
-  HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  HTTP_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
   PROJECTOR_METRICS_PORT: listenPort.default(9464),
   PARTNERFLOW_READ_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   PARTNERFLOW_READ_WAITERS: z.coerce.number().int().min(1).max(100_000).default(256),
@@ -201,18 +213,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const hasTlsFiles = e.TEMPORAL_TLS_CERT_PATH !== undefined || e.TEMPORAL_TLS_KEY_PATH !== undefined;
   if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
-    throw new ConfigError(
-      'Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together: set both for mTLS, or neither.',
-    );
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together: set both for mTLS, or neither.');
   }
   const tlsOn = e.TEMPORAL_TLS || hasTlsFiles || e.TEMPORAL_API_KEY !== undefined;
 
   let sasl: KafkaConfig['sasl'];
   if (e.KAFKA_SASL_MECHANISM !== undefined) {
     if (e.KAFKA_SASL_USERNAME === undefined || e.KAFKA_SASL_PASSWORD === undefined) {
-      throw new ConfigError(
-        'Invalid configuration:\n  KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set.',
-      );
+      throw new ConfigError('Invalid configuration:\n  KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set.');
     }
     sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
   } else if (e.KAFKA_SASL_USERNAME !== undefined) {

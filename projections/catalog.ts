@@ -25,7 +25,6 @@ export function lifecycleCloudEventType(domainType: string): string {
 
 const ceTypes = new Map<string, string>();
 
-
 /**
  * The domain event a lifecycle CloudEvent carries in `data`: `{ type, version, data, metadata: { actor?, … } }`. Only the
  * envelope; `lifecycleCloudEventSchema` checks the whole event against the domain's schemas.
@@ -58,8 +57,10 @@ export const lifecycleCloudEventSchema = z
     if (ce.dataschemaversion !== undefined && ce.dataschemaversion !== version) {
       ctx.addIssue({ code: 'custom', path: ['dataschemaversion'], message: `does not match data.version ${version}` });
     }
-    if (metadata.partnershipId !== ce.subject) ctx.addIssue({ code: 'custom', path: ['subject'], message: `does not match data.metadata.partnershipId "${metadata.partnershipId}"` });
-    if (metadata.sequence !== ce.sequence) ctx.addIssue({ code: 'custom', path: ['sequence'], message: `does not match data.metadata.sequence ${metadata.sequence}` });
+    if (metadata.partnershipId !== ce.subject)
+      ctx.addIssue({ code: 'custom', path: ['subject'], message: `does not match data.metadata.partnershipId "${metadata.partnershipId}"` });
+    if (metadata.sequence !== ce.sequence)
+      ctx.addIssue({ code: 'custom', path: ['sequence'], message: `does not match data.metadata.sequence ${metadata.sequence}` });
   });
 
 /**

@@ -66,7 +66,7 @@ export async function projectionsCli(args?: string[]): Promise<void> {
         try {
           const result = await rebuild({
             registry: READ_MODEL_REGISTRY,
-kafka: createKafka(cfg),
+            kafka: createKafka(cfg),
             redis,
             projections: models,
             known: READ_MODELS,

@@ -31,7 +31,10 @@ export function formatProgress(p: RebuildProgress, bar: boolean): string {
  * A progress reporter for `rebuild`: on a TTY it redraws one line in place (at most every `redrawMs`); otherwise (CI,
  * logs, pipes) it prints a plain line every `lineEveryMs` and at every phase change, so a log shows it is alive.
  */
-export function progressReporter(out: ProgressOutput, opts: { redrawMs?: number; lineEveryMs?: number } = {}): {
+export function progressReporter(
+  out: ProgressOutput,
+  opts: { redrawMs?: number; lineEveryMs?: number } = {},
+): {
   update(p: RebuildProgress): void;
   finish(): void;
 } {

@@ -14,7 +14,14 @@ import { partnershipWorkflowId, TASK_QUEUE } from '../domain/names';
 import type { Policy } from '../domain/policy';
 import type { Actor } from '../domain/roles';
 import type { partnershipLifecycleWorkflow } from '../workflows/lifecycle';
-import { commandUpdates, partnershipStateQuery, type CommandResult, type LifecycleView, type OperatorCommand, type OperatorCommandType } from '../workflows/messages';
+import {
+  commandUpdates,
+  partnershipStateQuery,
+  type CommandResult,
+  type LifecycleView,
+  type OperatorCommand,
+  type OperatorCommandType,
+} from '../workflows/messages';
 import { API_PREFIX } from './contract/paths';
 
 /** A refusal from the lifecycle (invalid transition, wrong role, bad field, unknown partnership), with the domain's code. */
@@ -46,7 +53,10 @@ export class LifecycleClient {
    * is decided here first, with the same pure decider the workflow runs, so a refused one starts nothing. A partnership
    * id is never reused, not even after its lifecycle has closed: its events' ids derive from it.
    */
-  async register(registration: { partnershipId: string } & Record<string, unknown>, actor: Actor): Promise<WorkflowHandleWithFirstExecutionRunId<typeof partnershipLifecycleWorkflow>> {
+  async register(
+    registration: { partnershipId: string } & Record<string, unknown>,
+    actor: Actor,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof partnershipLifecycleWorkflow>> {
     return (await this.start(registration, actor)).handle;
   }
 
@@ -67,7 +77,11 @@ export class LifecycleClient {
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [{ partnershipId: registration.partnershipId, registration: { data, actor } }],
       });
-      const events = decision.events.map((e) => ({ id: eventId(registration.partnershipId, e.metadata.sequence), type: e.type, sequence: e.metadata.sequence }));
+      const events = decision.events.map((e) => ({
+        id: eventId(registration.partnershipId, e.metadata.sequence),
+        type: e.type,
+        sequence: e.metadata.sequence,
+      }));
       return { handle, events };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -81,10 +95,19 @@ export class LifecycleClient {
    * Sends an operator command as a Temporal Update; a refusal becomes CommandRefused and leaves no trace in history.
    * `updateId` makes a retried command idempotent: Temporal answers a repeated id with the first outcome.
    */
-  async command<T extends OperatorCommandType>(partnershipId: string, type: T, data: unknown, actor: Actor, opts: { updateId?: string } = {}): Promise<CommandResult> {
+  async command<T extends OperatorCommandType>(
+    partnershipId: string,
+    type: T,
+    data: unknown,
+    actor: Actor,
+    opts: { updateId?: string } = {},
+  ): Promise<CommandResult> {
     const command: OperatorCommand<T> = { type, data, actor };
     try {
-      return await this.handle(partnershipId).executeUpdate(commandUpdates[type], { args: [command], ...(opts.updateId === undefined ? {} : { updateId: opts.updateId }) });
+      return await this.handle(partnershipId).executeUpdate(commandUpdates[type], {
+        args: [command],
+        ...(opts.updateId === undefined ? {} : { updateId: opts.updateId }),
+      });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         throw new CommandRefused(err.cause.type ?? 'refused', err.cause.message);
@@ -108,11 +131,15 @@ export class LifecycleClient {
     try {
       const described = await this.handle(partnershipId).describe();
       if (described.status.name !== 'RUNNING') {
-        return new CommandRefused('partnership_closed', `partnership ${partnershipId} is closed (its lifecycle ${described.status.name.toLowerCase()}); it takes no more commands`);
+        return new CommandRefused(
+          'partnership_closed',
+          `partnership ${partnershipId} is closed (its lifecycle ${described.status.name.toLowerCase()}); it takes no more commands`,
+        );
       }
       return err;
     } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return new CommandRefused('not_registered', `there is no partnership ${partnershipId}; check the id (GET ${API_PREFIX}/partnerships lists them)`);
+      if (e instanceof WorkflowNotFoundError)
+        return new CommandRefused('not_registered', `there is no partnership ${partnershipId}; check the id (GET ${API_PREFIX}/partnerships lists them)`);
       return e;
     }
   }

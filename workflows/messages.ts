@@ -42,9 +42,9 @@ export interface CommandResult {
 }
 
 /** One Update per command type, named after it, so the Temporal UI's history reads as the lifecycle's story. */
-export const commandUpdates = Object.fromEntries(
-  OPERATOR_COMMAND_TYPES.map((type) => [type, defineUpdate<CommandResult, [OperatorCommand]>(type)]),
-) as { [T in OperatorCommandType]: ReturnType<typeof defineUpdate<CommandResult, [OperatorCommand<T>]>> };
+export const commandUpdates = Object.fromEntries(OPERATOR_COMMAND_TYPES.map((type) => [type, defineUpdate<CommandResult, [OperatorCommand]>(type)])) as {
+  [T in OperatorCommandType]: ReturnType<typeof defineUpdate<CommandResult, [OperatorCommand<T>]>>;
+};
 
 /** The live lifecycle state: stage, open tasks, escalations, scores, risks, contract, policy version, last sequence. */
 export const partnershipStateQuery = defineQuery<LifecycleView>('partnershipState');

@@ -40,13 +40,19 @@ export function decide(command: Command | CommandInput, state: State): DecideRes
   if (cmd.type === 'RegisterPartnership') {
     return {
       ok: false,
-      error: domainError('already_registered', `partnership ${state.partnershipId} is already registered (it is in ${describeStage(state)}); register a new one under another id`),
+      error: domainError(
+        'already_registered',
+        `partnership ${state.partnershipId} is already registered (it is in ${describeStage(state)}); register a new one under another id`,
+      ),
     };
   }
   if (isBefore(cmd.metadata.now, state.updatedAt)) {
     return {
       ok: false,
-      error: domainError('invalid_time', `${cmd.type} is dated ${cmd.metadata.now}, before the partnership last changed (${state.updatedAt}); send commands in time order`),
+      error: domainError(
+        'invalid_time',
+        `${cmd.type} is dated ${cmd.metadata.now}, before the partnership last changed (${state.updatedAt}); send commands in time order`,
+      ),
     };
   }
   return stamp(route(cmd, state), cmd, state.partnershipId, state.sequence);

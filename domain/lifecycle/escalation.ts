@@ -101,7 +101,11 @@ export function acknowledgeEscalation(cmd: CommandOf<'AcknowledgeEscalation'>, s
   const task = parsed === undefined ? undefined : entryOf(state.tasks, parsed.taskId);
   const fired = task?.ladder.fired.find((f) => f.escalationId === id);
   if (task === undefined || fired === undefined) {
-    return reject('unknown_escalation', `there is no escalation ${id} (escalations are withdrawn when a deadline moves); open escalations are listed in the partnership view`, { escalationId: id });
+    return reject(
+      'unknown_escalation',
+      `there is no escalation ${id} (escalations are withdrawn when a deadline moves); open escalations are listed in the partnership view`,
+      { escalationId: id },
+    );
   }
   if (fired.step === 'reminder') {
     return reject('unknown_escalation', `${id} is a reminder, not an escalation: reminders need no acknowledgement`, { escalationId: id });

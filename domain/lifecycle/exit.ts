@@ -21,10 +21,7 @@ export function noticeEvents(state: RegisteredBase, now: string, reason: string,
 
 /** The partnership exits: whatever is still open (issues, say) is cancelled. */
 export function exitEvents(state: StateOf<'exit'>, exceptTaskId?: string): EventDraft[] {
-  return [
-    ...cancelOpenTasks(state, 'the partnership has exited', (t) => t.id !== exceptTaskId),
-    draft('PartnershipExited', { reason: state.exit.reason }),
-  ];
+  return [...cancelOpenTasks(state, 'the partnership has exited', (t) => t.id !== exceptTaskId), draft('PartnershipExited', { reason: state.exit.reason })];
 }
 
 /** True when completing `taskId` finishes the wind-down after the notice period has ended, so the partnership exits. */

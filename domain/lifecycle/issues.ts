@@ -44,6 +44,9 @@ export function resolveIssue(cmd: CommandOf<'ResolveIssue'>, state: ActiveState)
   }
   const allowed = authorize('resolve_issue', cmd.metadata.actor, { taskOwner: task.owner, subject: `issue ${id}` });
   if (!allowed.ok) return allowed;
-  if (task.status !== 'open') return reject('task_not_open', `issue ${id} is not open: it was ${task.status === 'done' ? 'resolved' : 'cancelled'} at ${task.closedAt ?? ''}`, { issueId: id });
+  if (task.status !== 'open')
+    return reject('task_not_open', `issue ${id} is not open: it was ${task.status === 'done' ? 'resolved' : 'cancelled'} at ${task.closedAt ?? ''}`, {
+      issueId: id,
+    });
   return accept(draft('IssueResolved', { issueId: id, taskId: id, resolution }));
 }

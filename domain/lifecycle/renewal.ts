@@ -69,7 +69,8 @@ export function decideRenewal(cmd: CommandOf<'DecideRenewal'>, state: ActiveStat
     case 'renegotiate': {
       // The schema guarantees a contract for a renegotiation.
       const next = toContract(cmd.data.contract ?? contract, contract.noticePeriod);
-      if (!isBefore(now, next.end)) return reject('invalid_command', `the renegotiated contract ends at ${next.end}, which is not after now (${now}); give a later end`);
+      if (!isBefore(now, next.end))
+        return reject('invalid_command', `the renegotiated contract ends at ${next.end}, which is not after now (${now}); give a later end`);
       return accept(decided, draft('ContractRenewed', { how: 'renegotiated', contract: next, previousEnd: contract.end }));
     }
     case 'exit':
@@ -86,7 +87,8 @@ export function applyAutoRenew(cmd: CommandOf<'ApplyAutoRenew'>, state: ActiveSt
   if (state.stage !== 'renewal' || contract === null || compareTimes(contract.end, termEnd) !== 0) {
     return reject('stale_command', `nothing to renew automatically for the term ending ${termEnd}: a decision was taken or the term changed`, { termEnd });
   }
-  if (!contract.autoRenew) return reject('stale_command', `the contract ending ${termEnd} does not renew automatically; the renewal decision is pending`, { termEnd });
+  if (!contract.autoRenew)
+    return reject('stale_command', `the contract ending ${termEnd} does not renew automatically; the renewal decision is pending`, { termEnd });
   if (isBefore(cmd.metadata.now, termEnd)) {
     return reject('not_due_yet', `the term ends at ${termEnd}, not yet (now is ${cmd.metadata.now})`, { termEnd });
   }

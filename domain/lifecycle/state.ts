@@ -99,7 +99,40 @@ export function describeStage(state: State): string {
 
 /** The registered fields without the stage-specific ones, for moving to another stage. */
 export function baseOf(state: RegisteredState): RegisteredBase {
-  const { partnershipId, profile, policy, sequence, registeredAt, updatedAt, tasks, screening, gateDecisions, risks, kpis, health, contract, terms, reviews, counters } =
-    state;
-  return { partnershipId, profile, policy, sequence, registeredAt, updatedAt, tasks, screening, gateDecisions, risks, kpis, health, contract, terms, reviews, counters };
+  const {
+    partnershipId,
+    profile,
+    policy,
+    sequence,
+    registeredAt,
+    updatedAt,
+    tasks,
+    screening,
+    gateDecisions,
+    risks,
+    kpis,
+    health,
+    contract,
+    terms,
+    reviews,
+    counters,
+  } = state;
+  return {
+    partnershipId,
+    profile,
+    policy,
+    sequence,
+    registeredAt,
+    updatedAt,
+    tasks,
+    screening,
+    gateDecisions,
+    risks,
+    kpis,
+    health,
+    contract,
+    terms,
+    reviews,
+    counters,
+  };
 }

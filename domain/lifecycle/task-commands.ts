@@ -48,7 +48,9 @@ export function completeTask(cmd: CommandOf<'CompleteTask'>, state: ActiveState)
   const unknown = Object.keys(values).filter((id) => !hasEntry(state.kpis, id));
   if (unknown.length > 0) {
     const known = Object.keys(state.kpis);
-    return reject('unknown_kpi', `unknown KPI ${unknown.join(', ')}; the KPIs defined at launch are ${known.length === 0 ? 'none' : known.join(', ')}`, { unknown });
+    return reject('unknown_kpi', `unknown KPI ${unknown.join(', ')}; the KPIs defined at launch are ${known.length === 0 ? 'none' : known.join(', ')}`, {
+      unknown,
+    });
   }
   const ref = task.review;
   if (ref === undefined) return reject('invalid_command', `task ${taskId} is not a review`);
@@ -73,7 +75,8 @@ export function moveDeadline(cmd: CommandOf<'MoveDeadline'>, state: ActiveState)
   const found = findOpenTask(state, taskId);
   if (!found.ok) return found;
   const now = cmd.metadata.now;
-  if (!isBefore(now, dueAt)) return reject('invalid_deadline', `the new due date ${dueAt} is not after now (${now}); pick a date in the future`, { taskId, dueAt });
+  if (!isBefore(now, dueAt))
+    return reject('invalid_deadline', `the new due date ${dueAt} is not after now (${now}); pick a date in the future`, { taskId, dueAt });
   if (found.task.dueAt === dueAt) return reject('invalid_deadline', `task ${taskId} is already due at ${dueAt}`, { taskId, dueAt });
   return accept(draft('DeadlineMoved', { taskId, previousDueAt: found.task.dueAt, dueAt, reason }));
 }

@@ -78,10 +78,14 @@ export function findOpenTask(state: ActiveState, taskId: string): { ok: true; ta
     return reject('unknown_task', `there is no task ${taskId}; open tasks: ${open.length === 0 ? 'none' : open.join(', ')}`, { taskId });
   }
   if (task.status !== 'open') {
-    return reject('task_not_open', `task ${taskId} is not open: it was ${task.status === 'done' ? 'completed' : 'cancelled'} at ${task.closedAt ?? task.openedAt}`, {
-      taskId,
-      status: task.status,
-    });
+    return reject(
+      'task_not_open',
+      `task ${taskId} is not open: it was ${task.status === 'done' ? 'completed' : 'cancelled'} at ${task.closedAt ?? task.openedAt}`,
+      {
+        taskId,
+        status: task.status,
+      },
+    );
   }
   return { ok: true, task };
 }

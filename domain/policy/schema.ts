@@ -65,24 +65,23 @@ export type Criterion = z.infer<typeof criterionSchema>;
 const score = z.number().min(1, 'scores run from 1 to 5').max(5, 'scores run from 1 to 5');
 
 /** The weighted decision matrix that turns 1–5 scores into a composite and a recommendation. */
-export const screeningPolicySchema = z
-  .strictObject({
-    criteria: maxItems(criterionSchema, INPUT_LIMITS.criteria)
-      .min(1, 'list at least one criterion')
-      .superRefine((criteria, ctx) => {
-        uniqueIds(criteria, ctx);
-        const sum = criteria.reduce((acc, c) => acc + c.weight, 0);
-        if (Math.abs(sum - 1) > 1e-9) {
-          ctx.addIssue({ code: 'custom', message: `weights must sum to 1; they sum to ${Number(sum.toFixed(6))}` });
-        }
-      }),
-    thresholds: z.strictObject({ advance: score, reject: score }).refine((t) => t.reject <= t.advance, {
-      message: 'the reject threshold must not be above the advance threshold',
-      path: ['reject'],
+export const screeningPolicySchema = z.strictObject({
+  criteria: maxItems(criterionSchema, INPUT_LIMITS.criteria)
+    .min(1, 'list at least one criterion')
+    .superRefine((criteria, ctx) => {
+      uniqueIds(criteria, ctx);
+      const sum = criteria.reduce((acc, c) => acc + c.weight, 0);
+      if (Math.abs(sum - 1) > 1e-9) {
+        ctx.addIssue({ code: 'custom', message: `weights must sum to 1; they sum to ${Number(sum.toFixed(6))}` });
+      }
     }),
-    evaluationWindow: durationSchema,
-    gateDecisionWithin: durationSchema,
-  });
+  thresholds: z.strictObject({ advance: score, reject: score }).refine((t) => t.reject <= t.advance, {
+    message: 'the reject threshold must not be above the advance threshold',
+    path: ['reject'],
+  }),
+  evaluationWindow: durationSchema,
+  gateDecisionWithin: durationSchema,
+});
 
 /** One due-diligence phase: a checklist due at the end of `duration`, then its gate. */
 export const ddPhasePolicySchema = z.strictObject({
@@ -117,7 +116,12 @@ export const policyBodySchema = z.strictObject({
     ladder: z.strictObject({ overdue: ladderLevelPolicySchema, L1: ladderLevelPolicySchema, L2: ladderLevelPolicySchema, L3: ladderLevelPolicySchema }),
   }),
   issues: z.strictObject({
-    resolveWithin: z.strictObject({ low: positiveDurationSchema, medium: positiveDurationSchema, high: positiveDurationSchema, critical: positiveDurationSchema }),
+    resolveWithin: z.strictObject({
+      low: positiveDurationSchema,
+      medium: positiveDurationSchema,
+      high: positiveDurationSchema,
+      critical: positiveDurationSchema,
+    }),
   }),
   renewal: z.strictObject({ leadTime: durationSchema, decisionWithin: positiveDurationSchema, autoRenewTerm: positiveDurationSchema }),
   contract: z.strictObject({ noticePeriod: durationSchema }),

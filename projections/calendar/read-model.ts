@@ -64,7 +64,14 @@ function nextReview(doc: CalendarDoc, cadence: ReviewCadence, periodStart: strin
   return { [id]: entry(id, 'review', addDuration(periodStart, every), `${capitalised(cadence)} review opens`, null, 'expected') };
 }
 
-const entry = (entryId: string, kind: CalendarEntryKind, at: string, title: string, taskId: string | null = null, status: CalendarEntry['status'] = null): CalendarEntry => ({
+const entry = (
+  entryId: string,
+  kind: CalendarEntryKind,
+  at: string,
+  title: string,
+  taskId: string | null = null,
+  status: CalendarEntry['status'] = null,
+): CalendarEntry => ({
   entryId,
   kind,
   at,
@@ -86,7 +93,8 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
       const end = event.data.contract.end;
       // Reviews run from the contract start of the first term, in periods of each cadence; a renewal does not restart them.
       const reviews: Record<string, CalendarEntry> = {};
-      if (event.type === 'OptimizationStarted') for (const c of reviewCadenceSchema.options) Object.assign(reviews, nextReview(doc, c, event.data.contract.start));
+      if (event.type === 'OptimizationStarted')
+        for (const c of reviewCadenceSchema.options) Object.assign(reviews, nextReview(doc, c, event.data.contract.start));
       return {
         ...without(entries, RENEWAL_WINDOW),
         ...reviews,
@@ -98,7 +106,10 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
       return { ...entries, [RENEWAL_WINDOW]: entry(RENEWAL_WINDOW, 'renewal_window', at, 'Renewal window opened', event.data.taskId, 'opened') };
     case 'NoticeServed':
       // Exiting: no renewal and no new reviews any more; the notice period ends at `noticeEndsAt`.
-      return { ...without(entries, RENEWAL_WINDOW, ...NEXT_REVIEWS), [NOTICE_END]: entry(NOTICE_END, 'notice_end', event.data.noticeEndsAt, 'Notice period ends') };
+      return {
+        ...without(entries, RENEWAL_WINDOW, ...NEXT_REVIEWS),
+        [NOTICE_END]: entry(NOTICE_END, 'notice_end', event.data.noticeEndsAt, 'Notice period ends'),
+      };
     case 'TaskOpened': {
       const t = event.data.task;
       if (t.kind !== 'review') return entries;
@@ -137,7 +148,11 @@ export const calendarProjection: Projection<CalendarDoc> = {
     const event = lifecycleEventOf(ce);
     if (event.type === 'PartnershipRegistered') {
       const { renewal, reviews } = event.data.policy;
-      return { renewalLeadTime: renewal.leadTime, reviewEvery: { monthly: reviews.monthly.every, quarterly: reviews.quarterly.every, annual: reviews.annual.every }, entries: {} };
+      return {
+        renewalLeadTime: renewal.leadTime,
+        reviewEvery: { monthly: reviews.monthly.every, quarterly: reviews.quarterly.every, annual: reviews.annual.every },
+        entries: {},
+      };
     }
     // Without the registration there is no pinned policy; a rebuild from the log will have it.
     if (doc === null) return null;
@@ -162,7 +177,12 @@ const byTime = <T extends CalendarEntry & { partnershipId?: string }>(a: T, b: T
   Date.parse(a.at) - Date.parse(b.at) || (a.partnershipId ?? '').localeCompare(b.partnershipId ?? '') || a.entryId.localeCompare(b.entryId);
 
 /** Every calendar entry of the portfolio at or after `from` and before `to`, by time; optionally only some kinds. */
-export async function calendarBetween(reader: ReadModelReader, from: Date, to: Date, opts: { kinds?: readonly CalendarEntryKind[] } = {}): Promise<PortfolioCalendarEntry[]> {
+export async function calendarBetween(
+  reader: ReadModelReader,
+  from: Date,
+  to: Date,
+  opts: { kinds?: readonly CalendarEntryKind[] } = {},
+): Promise<PortfolioCalendarEntry[]> {
   const first = await reader.read(CALENDAR, [{ command: 'ZRANGEBYSCORE', key: indexKey(BY_TIME), args: [from.getTime(), `(${to.getTime()}`, 'WITHSCORES'] }]);
   const ids = scored(first.replies[0]).map(([m]) => m);
   if (ids.length === 0) return [];

@@ -133,7 +133,12 @@ export async function readCycleTimes(reader: ReadModelReader): Promise<Record<Pa
   pairs.forEach(([k, p], i) => {
     const values = scored(replies[2 * i]).map(([, ms]) => ms);
     const within = Number(replies[2 * i + 1] ?? 0);
-    out[k][p] = { count: values.length, p50Ms: percentile(values, 50), p90Ms: percentile(values, 90), withinSlaShare: values.length === 0 ? null : within / values.length };
+    out[k][p] = {
+      count: values.length,
+      p50Ms: percentile(values, 50),
+      p90Ms: percentile(values, 90),
+      withinSlaShare: values.length === 0 ? null : within / values.length,
+    };
   });
   return out;
 }

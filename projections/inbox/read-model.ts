@@ -18,7 +18,8 @@ const inboxKey = (personId: string) => `inbox:${personId}`;
 const ITEMS = 'items';
 
 /** What an inbox lists of a partnership's open work: the steps awaiting their addressee, not those acknowledged. */
-const awaiting = (steps: Readonly<Record<string, OpenStep>>): Record<string, OpenStep> => Object.fromEntries(Object.entries(steps).filter(([, s]) => s.acknowledgedAt === null));
+const awaiting = (steps: Readonly<Record<string, OpenStep>>): Record<string, OpenStep> =>
+  Object.fromEntries(Object.entries(steps).filter(([, s]) => s.acknowledgedAt === null));
 
 /**
  * Inbox: what its owner can act on, sorted by when it fired: the step each open task stands at (a reminder, or an
@@ -42,7 +43,12 @@ export const inboxProjection: Projection<Work> = {
       awaiting(after?.steps ?? {}),
       { zset: (s) => inboxKey(s.addressee.id), hash: ITEMS },
       (s) => Date.parse(s.firedAt),
-      (s): InboxItem => ({ partnershipId: subject, kind: s.step === 'reminder' ? 'reminder' : 'escalation', taskTitle: entryOf(tasks, s.taskId)?.title ?? s.taskId, ...s }),
+      (s): InboxItem => ({
+        partnershipId: subject,
+        kind: s.step === 'reminder' ? 'reminder' : 'escalation',
+        taskTitle: entryOf(tasks, s.taskId)?.title ?? s.taskId,
+        ...s,
+      }),
     );
   },
 };

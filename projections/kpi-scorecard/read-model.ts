@@ -149,7 +149,8 @@ export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
         return EMPTY;
       case 'OptimizationStarted': {
         let kpis = current.kpis;
-        for (const definition of event.data.kpis) kpis = withEntry(kpis, definition.id, { kpiId: definition.id, definition, values: entryOf(kpis, definition.id)?.values ?? [] });
+        for (const definition of event.data.kpis)
+          kpis = withEntry(kpis, definition.id, { kpiId: definition.id, definition, values: entryOf(kpis, definition.id)?.values ?? [] });
         return { ...current, kpis };
       }
       case 'KpiRecorded':
@@ -178,7 +179,8 @@ export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
     if (had !== has) ops.push(has ? { op: 'sadd', key: WITH_SCORECARD, member: subject } : { op: 'srem', key: WITH_SCORECARD, member: subject });
     const was = before === null ? null : roiOf(before);
     const now = after === null ? null : roiOf(after);
-    if (was?.roi !== now?.roi) ops.push(now === null ? { op: 'zrem', key: BY_ROI, member: subject } : { op: 'zadd', key: BY_ROI, score: now.roi, member: subject });
+    if (was?.roi !== now?.roi)
+      ops.push(now === null ? { op: 'zrem', key: BY_ROI, member: subject } : { op: 'zadd', key: BY_ROI, score: now.roi, member: subject });
     return ops;
   },
 };
@@ -207,12 +209,19 @@ export async function portfolioScorecards(reader: ReadModelReader, req: PageRequ
   ]);
   const withRoi = scored(first.replies[0]).map(([id]) => id);
   const ranked = new Set(withRoi);
-  const rest = ((first.replies[1] ?? []) as unknown[]).map(String).filter((id) => !ranked.has(id)).sort();
+  const rest = ((first.replies[1] ?? []) as unknown[])
+    .map(String)
+    .filter((id) => !ranked.has(id))
+    .sort();
   const all = [...withRoi, ...rest];
   const ids = all.slice(offset, offset + limit);
   if (ids.length === 0) return { total: all.length, offset, limit, items: [] };
   // The same generation as the ranking, so the page's docs are the ranked ones even across a switch-over.
-  const { replies } = await reader.read(KPI_SCORECARD, ids.map((id) => ({ command: 'GET' as const, key: docKey(id) })), first.generation ?? undefined);
+  const { replies } = await reader.read(
+    KPI_SCORECARD,
+    ids.map((id) => ({ command: 'GET' as const, key: docKey(id) })),
+    first.generation ?? undefined,
+  );
   const items = ids.flatMap((id, i) => {
     const json = replies[i] as string | null;
     return json === null ? [] : [scorecardOf(id, JSON.parse(json) as KpiScorecardDoc)];

@@ -75,7 +75,11 @@ export const portfolioProjection: Projection<PortfolioDoc> = {
     const id = ce.subject;
     const ops: IndexOp[] = [];
     if (before === null) {
-      ops.push({ op: 'sadd', key: kindKey(after.kind), member: id }, { op: 'sadd', key: ownerKey(after.owner), member: id }, { op: 'sadd', key: OWNERS, member: after.owner });
+      ops.push(
+        { op: 'sadd', key: kindKey(after.kind), member: id },
+        { op: 'sadd', key: ownerKey(after.owner), member: id },
+        { op: 'sadd', key: OWNERS, member: after.owner },
+      );
     }
     if (before?.stage !== after.stage) {
       if (before !== null) ops.push({ op: 'srem', key: stageKey(before.stage), member: id });
@@ -84,7 +88,10 @@ export const portfolioProjection: Projection<PortfolioDoc> = {
     for (const step of after.reached) if (!(before?.reached ?? []).includes(step)) ops.push({ op: 'hincrby', key: FUNNEL, field: step, by: 1 });
     const event = lifecycleEventOf(ce);
     if (event.type === 'PartnershipRejected' && before?.stage !== 'rejected') {
-      ops.push({ op: 'hincrby', key: REJECTED_AT, field: event.data.gate, by: 1 }, { op: 'hincrby', key: REJECTION_REASONS, field: event.data.rationale, by: 1 });
+      ops.push(
+        { op: 'hincrby', key: REJECTED_AT, field: event.data.gate, by: 1 },
+        { op: 'hincrby', key: REJECTION_REASONS, field: event.data.rationale, by: 1 },
+      );
     }
     return ops;
   },
@@ -154,18 +161,23 @@ export async function readPortfolioIds(reader: ReadModelReader, filter: Portfoli
     PORTFOLIO,
     (narrowing ? keys : STAGES.map(stageKey)).map((k) => ({ command: 'SMEMBERS' as const, key: indexKey(k) })),
   );
-  const sets = replies.map((r) => ((r ?? []) as string[]));
+  const sets = replies.map((r) => (r ?? []) as string[]);
   // Every partnership is in exactly one stage set, so with no filter their union is a concatenation.
-  const ids = narrowing ? sets.reduce((a, b) => {
-    const inB = new Set(b);
-    return a.filter((x) => inB.has(x));
-  }) : sets.flat();
+  const ids = narrowing
+    ? sets.reduce((a, b) => {
+        const inB = new Set(b);
+        return a.filter((x) => inB.has(x));
+      })
+    : sets.flat();
   return ids.sort();
 }
 
 /** The funnel screened → diligence → launched, with rejections. */
 export async function readFunnel(reader: ReadModelReader): Promise<Funnel> {
-  const { replies } = await reader.read(PORTFOLIO, [FUNNEL, REJECTED_AT, REJECTION_REASONS].map((k) => ({ command: 'HGETALL' as const, key: indexKey(k) })));
+  const { replies } = await reader.read(
+    PORTFOLIO,
+    [FUNNEL, REJECTED_AT, REJECTION_REASONS].map((k) => ({ command: 'HGETALL' as const, key: indexKey(k) })),
+  );
   const funnel = hash(replies[0]);
   const rejectedAt = hash(replies[1]);
   return {

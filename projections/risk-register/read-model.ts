@@ -97,7 +97,9 @@ export const riskRegisterProjection: Projection<RiskRegisterDoc> = {
     return [
       ...syncEntries(subject, was, now, { zset: () => BY_SEVERITY, hash: RISKS }, (r) => r.severity, render),
       // The same rows in the sorted set of their status; the hash writes are the ones above, so only the set's are kept.
-      ...syncEntries(subject, was, now, { zset: (r) => statusKey(r.status), hash: RISKS }, (r) => r.severity, render).filter((op) => op.op === 'zadd' || op.op === 'zrem'),
+      ...syncEntries(subject, was, now, { zset: (r) => statusKey(r.status), hash: RISKS }, (r) => r.severity, render).filter(
+        (op) => op.op === 'zadd' || op.op === 'zrem',
+      ),
     ];
   },
 };
@@ -137,7 +139,10 @@ export async function risksPage(reader: ReadModelReader, opts: { status?: RiskSt
 
 /** How many risks of the portfolio have each status. */
 export async function riskCountsByStatus(reader: ReadModelReader): Promise<Record<RiskStatus, number>> {
-  const { replies } = await reader.read(RISK_REGISTER, STATUSES.map((s) => ({ command: 'ZCARD' as const, key: indexKey(statusKey(s)) })));
+  const { replies } = await reader.read(
+    RISK_REGISTER,
+    STATUSES.map((s) => ({ command: 'ZCARD' as const, key: indexKey(statusKey(s)) })),
+  );
   return Object.fromEntries(STATUSES.map((s, i) => [s, Number(replies[i] ?? 0)])) as Record<RiskStatus, number>;
 }
 

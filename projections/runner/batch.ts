@@ -2,7 +2,17 @@ import { addCounts, ChunkWriter, type Counts, type Pass } from './chunk-writer';
 import type { DeadLetterSink, Poison } from './dead-letter';
 import { ProjectionError } from './errors';
 import type { Decoded } from './decode';
-import { EMPTY_STATE, emptyResult, foldPasses, foldSubjectThrough, groupBySubject, type FoldResult, type PositionedEvent, type SubjectGroups, type SubjectState } from './fold';
+import {
+  EMPTY_STATE,
+  emptyResult,
+  foldPasses,
+  foldSubjectThrough,
+  groupBySubject,
+  type FoldResult,
+  type PositionedEvent,
+  type SubjectGroups,
+  type SubjectState,
+} from './fold';
 import { FlushFailed, type BatchSummary, type Flushed, type MessageBatch, type PartitionOffset } from './flush';
 import { offsetField } from './keys';
 import type { RunnerMetrics } from './metrics';
@@ -95,7 +105,9 @@ export class BatchProcessor {
   constructor(private readonly opts: BatchProcessorOptions) {
     this.cacheSize = opts.cacheSize ?? 50_000;
     if (opts.writeEvery !== undefined && !(Number.isSafeInteger(opts.writeEvery) && opts.writeEvery > 0)) {
-      throw new ProjectionError(`writeEvery is ${opts.writeEvery}: it takes a whole number of partnerships from 1 (or leave it out to write each model's flush in one call)`);
+      throw new ProjectionError(
+        `writeEvery is ${opts.writeEvery}: it takes a whole number of partnerships from 1 (or leave it out to write each model's flush in one call)`,
+      );
     }
     for (const m of opts.models) this.caches.set(m.name, { generation: null, states: new Map(), mustLoad: new Set() });
   }
@@ -198,7 +210,8 @@ export class BatchProcessor {
       // The poison of a flush is reported and dead-lettered once, from the first fold that decoded all of it.
       const deadLetter = (poison: readonly Poison[]) => {
         this.report(poison);
-        if (this.opts.deadLetter !== undefined) sending = this.opts.deadLetter.send(poison).then(
+        if (this.opts.deadLetter !== undefined)
+          sending = this.opts.deadLetter.send(poison).then(
             () => undefined,
             (e: unknown) => (e instanceof Error ? e : new Error(`the dead-letter send failed: ${String(e)}`)),
           );
@@ -405,7 +418,15 @@ export class BatchProcessor {
   private decodeOne(c: Consumed, poison: Poison[]): PositionedEvent | null {
     const decoded = this.opts.decode(c.message.value);
     if (decoded.ok) return { event: decoded.event, stream: decoded.spec.stream, position: `${c.topic}:${c.partition}@${c.message.offset}` };
-    poison.push({ topic: c.topic, partition: c.partition, message: c.message, reason: decoded.reason, detail: decoded.detail, subject: decoded.subject, sequence: decoded.sequence });
+    poison.push({
+      topic: c.topic,
+      partition: c.partition,
+      message: c.message,
+      reason: decoded.reason,
+      detail: decoded.detail,
+      subject: decoded.subject,
+      sequence: decoded.sequence,
+    });
     return null;
   }
 
@@ -414,7 +435,9 @@ export class BatchProcessor {
     for (const p of poison) {
       this.opts.metrics.poison(p.reason);
       const who = p.subject === undefined ? '' : ` (${p.subject}/${p.sequence})`;
-      this.opts.log(`${this.opts.deadLetter ? 'dead-lettered' : 'skipped poison'} ${p.topic}[${p.partition}]@${p.message.offset}${who}: ${p.reason}: ${p.detail}`);
+      this.opts.log(
+        `${this.opts.deadLetter ? 'dead-lettered' : 'skipped poison'} ${p.topic}[${p.partition}]@${p.message.offset}${who}: ${p.reason}: ${p.detail}`,
+      );
     }
   }
 

@@ -58,7 +58,12 @@ export function createDecoder(catalog: ReadonlyMap<string, EventTypeSpec>, valid
     const event = envelope.data;
     const identity = { subject: event.subject, sequence: event.sequence };
     if (event.id !== eventId(event.subject, event.sequence)) {
-      return { ok: false, reason: 'not-cloudevent', detail: `id "${event.id}" is not "${eventId(event.subject, event.sequence)}" (subject/sequence)`, ...identity };
+      return {
+        ok: false,
+        reason: 'not-cloudevent',
+        detail: `id "${event.id}" is not "${eventId(event.subject, event.sequence)}" (subject/sequence)`,
+        ...identity,
+      };
     }
     const spec = catalog.get(event.type);
     if (spec === undefined) return { ok: false, reason: 'unknown-type', detail: `no read model knows event type "${event.type}"`, ...identity };

@@ -28,7 +28,11 @@ export interface DumpedKey {
  * Every key of one generation except runner bookkeeping (`meta:`), sorted, in a canonical rendering: two generations
  * folded from the same log dump the same however their writes were batched.
  */
-export async function dumpReadModel(redis: Redis, model: string, opts: { generation?: string; prefix?: string } = {}): Promise<{ generation: string; keys: DumpedKey[] }> {
+export async function dumpReadModel(
+  redis: Redis,
+  model: string,
+  opts: { generation?: string; prefix?: string } = {},
+): Promise<{ generation: string; keys: DumpedKey[] }> {
   const root = modelRoot(model, opts.prefix ?? REDIS_PREFIX);
   const generation = opts.generation ?? (await redis.get(`${root}current`));
   if (generation === null) throw new ProjectionError(`read model "${model}" has no current generation under ${root}; run the projector or a rebuild first`);

@@ -55,7 +55,9 @@ export class FlushFailed extends Error {
     readonly replayFrom: PartitionOffset[],
     override readonly cause: unknown,
   ) {
-    super(`writing to the read models failed (${cause instanceof Error ? cause.message : String(cause)}); re-reading ${replayFrom.map((p) => `${p.topic}[${p.partition}]@${p.offset}`).join(', ')}`);
+    super(
+      `writing to the read models failed (${cause instanceof Error ? cause.message : String(cause)}); re-reading ${replayFrom.map((p) => `${p.topic}[${p.partition}]@${p.offset}`).join(', ')}`,
+    );
     this.name = 'FlushFailed';
   }
 }

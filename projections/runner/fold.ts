@@ -180,7 +180,13 @@ function foldSubject(model: CompiledProjection, subject: string, base: SubjectSt
       } catch (e) {
         // Poison that passed the schema is still poison: pass over it (deterministically, so a rebuild folds as the
         // live runner did) rather than fail the flush and stall every partnership of the partition behind it.
-        result.failures.push({ subject, sequence: event.sequence, position, event, detail: `read model "${model.name}" could not fold ${event.type}: ${e instanceof Error ? e.message : String(e)}` });
+        result.failures.push({
+          subject,
+          sequence: event.sequence,
+          position,
+          event,
+          detail: `read model "${model.name}" could not fold ${event.type}: ${e instanceof Error ? e.message : String(e)}`,
+        });
         after = before;
         ops = undefined;
       }

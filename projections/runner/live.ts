@@ -99,7 +99,9 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   // Which partitions this member folds, after every rebalance (projectors scale out as members of one group).
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const mine = payload.memberAssignment[topic] ?? [];
-    log(`joined group ${groupId}: folding ${mine.length === 0 ? 'no partition' : `partition${mine.length === 1 ? '' : 's'} ${[...mine].sort((x, y) => x - y).join(', ')}`} of ${topic}`);
+    log(
+      `joined group ${groupId}: folding ${mine.length === 0 ? 'no partition' : `partition${mine.length === 1 ? '' : 's'} ${[...mine].sort((x, y) => x - y).join(', ')}`} of ${topic}`,
+    );
   });
 
   const flushEvents = opts.flushEvents ?? 100_000;

@@ -118,9 +118,24 @@ export function renderPrometheus(snapshot: MetricsSnapshot, prefix = 'partnerflo
       [{ read_model: m, outcome: 'held' }, c.held],
     ]),
   );
-  metric('gaps_detected_total', 'counter', 'Sequence gaps detected per read model.', models.map(([m, c]) => [{ read_model: m }, c.gapsDetected]));
-  metric('gaps_closed_total', 'counter', 'Sequence gaps closed per read model.', models.map(([m, c]) => [{ read_model: m }, c.gapsClosed]));
-  metric('write_conflicts_total', 'counter', 'Fold passes retried because another writer got there first.', models.map(([m, c]) => [{ read_model: m }, c.conflicts]));
+  metric(
+    'gaps_detected_total',
+    'counter',
+    'Sequence gaps detected per read model.',
+    models.map(([m, c]) => [{ read_model: m }, c.gapsDetected]),
+  );
+  metric(
+    'gaps_closed_total',
+    'counter',
+    'Sequence gaps closed per read model.',
+    models.map(([m, c]) => [{ read_model: m }, c.gapsClosed]),
+  );
+  metric(
+    'write_conflicts_total',
+    'counter',
+    'Fold passes retried because another writer got there first.',
+    models.map(([m, c]) => [{ read_model: m }, c.conflicts]),
+  );
   metric(
     'dead_lettered_total',
     'counter',
@@ -128,7 +143,12 @@ export function renderPrometheus(snapshot: MetricsSnapshot, prefix = 'partnerflo
     Object.entries(snapshot.deadLettered).map(([reason, n]) => [{ reason }, n]),
   );
   metric('consume_rate', 'gauge', 'Messages per second over the last 10 s.', [[{}, snapshot.rate]]);
-  metric('lag', 'gauge', 'Messages behind the end of the partition.', Object.entries(snapshot.lag).map(([p, n]) => [partitionLabels(p), n]));
+  metric(
+    'lag',
+    'gauge',
+    'Messages behind the end of the partition.',
+    Object.entries(snapshot.lag).map(([p, n]) => [partitionLabels(p), n]),
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -31,8 +31,23 @@ export function foldPoison(consumed: readonly Consumed[], folds: readonly FoldRe
     const c = byPosition.get(at) ?? {
       topic: '',
       partition: -1,
-      message: { key: Buffer.from(failure.subject), value: Buffer.from(JSON.stringify(failure.event)), offset: '-1', timestamp: String(Date.now()), attributes: 0, headers: {} },
+      message: {
+        key: Buffer.from(failure.subject),
+        value: Buffer.from(JSON.stringify(failure.event)),
+        offset: '-1',
+        timestamp: String(Date.now()),
+        attributes: 0,
+        headers: {},
+      },
     };
-    return { topic: c.topic, partition: c.partition, message: c.message, reason: 'fold-failed', detail: details.join('; '), subject: failure.subject, sequence: failure.sequence };
+    return {
+      topic: c.topic,
+      partition: c.partition,
+      message: c.message,
+      reason: 'fold-failed',
+      detail: details.join('; '),
+      subject: failure.subject,
+      sequence: failure.sequence,
+    };
   });
 }

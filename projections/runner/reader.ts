@@ -61,7 +61,14 @@ export const DEFAULT_PAGE_LIMIT = 100;
  * One page of a read model's index sorted set `zset`, lowest score first up to `max` (a score, or `(score` to leave it
  * out), with each member's entry (JSON) from the index hash `hash`; and how many members it holds up to `max`.
  */
-export async function scoredPage<T>(reader: ReadModelReader, model: string, zset: string, hash: string, max: number | string, req: PageRequest): Promise<Page<T>> {
+export async function scoredPage<T>(
+  reader: ReadModelReader,
+  model: string,
+  zset: string,
+  hash: string,
+  max: number | string,
+  req: PageRequest,
+): Promise<Page<T>> {
   const offset = req.offset ?? 0;
   const limit = req.limit ?? DEFAULT_PAGE_LIMIT;
   const first = await reader.read(model, [

@@ -143,7 +143,8 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
     renewal = setInterval(() => {
       void Promise.all([...generations].map(([name, gen]) => store.renewBuild(name, gen, leaseMs)))
         .then((held) => {
-          if (held.includes(false)) failure ??= new ProjectionError('the rebuild lost its lease (another rebuild took over after a stall); its generation is dropped');
+          if (held.includes(false))
+            failure ??= new ProjectionError('the rebuild lost its lease (another rebuild took over after a stall); its generation is dropped');
         })
         .catch((e: unknown) => (failure ??= e as Error));
     }, leaseMs / 3);
@@ -192,7 +193,7 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildResult> {
 
     const progress = (phase: RebuildProgress['phase']) => {
       const snap = metrics.snapshot();
-      const lag = sum((p) => (high.get(p) as bigint) > positionOf(p) ? (high.get(p) as bigint) - positionOf(p) : 0n);
+      const lag = sum((p) => ((high.get(p) as bigint) > positionOf(p) ? (high.get(p) as bigint) - positionOf(p) : 0n));
       opts.onProgress?.({ done: snap.consumed, total: snap.consumed + lag, lag, rate: snap.rate, elapsedMs: Date.now() - started, phase });
     };
 
@@ -319,7 +320,7 @@ class Replayers {
   /** Resolves once every thread has joined the group, or throws what `failed` reports first. */
   async ready(failed: () => Error | undefined): Promise<void> {
     const all = Promise.all(this.threads.map((t) => t.ready));
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       done = await Promise.race([all.then(() => true), sleep(TICK_MS).then(() => false)]);
       const e = failed();
       if (e) throw e;

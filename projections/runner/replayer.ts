@@ -181,10 +181,17 @@ function ownPartitions(topic: string, partitions: number[]): PartitionAssigner {
       Promise.resolve(
         members.map((m, i) => ({
           memberId: m.memberId,
-          memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: i === 0 ? { [topic]: partitions } : {}, userData: Buffer.alloc(0) }),
+          memberAssignment: AssignerProtocol.MemberAssignment.encode({
+            version: 0,
+            assignment: i === 0 ? { [topic]: partitions } : {},
+            userData: Buffer.alloc(0),
+          }),
         })),
       ),
-    protocol: ({ topics }) => ({ name: 'PartnerflowRebuildShare', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) }),
+    protocol: ({ topics }) => ({
+      name: 'PartnerflowRebuildShare',
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+    }),
   });
 }
 

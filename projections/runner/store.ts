@@ -205,7 +205,7 @@ export function writesOf(ops: readonly IndexOp[]): string[][] {
   const flat: string[] = [];
   pushWrites(flat, 'k', ops);
   const writes: string[][] = [];
-  for (let i = 0; i < flat.length; ) {
+  for (let i = 0; i < flat.length;) {
     const argc = Number(flat[i + 2]);
     writes.push([flat[i] as string, ...flat.slice(i + 3, i + 3 + argc)]);
     i += 3 + argc;

@@ -150,7 +150,10 @@ export async function readSummary(reader: ReadModelReader, partnershipId: string
 /** Summaries of several partnerships in one read, in the order asked; unknown ids are left out. */
 export async function readSummaries(reader: ReadModelReader, partnershipIds: readonly string[]): Promise<Summary[]> {
   if (partnershipIds.length === 0) return [];
-  const { replies } = await reader.read(SUMMARY, partnershipIds.map((id) => ({ command: 'GET' as const, key: docKey(id) })));
+  const { replies } = await reader.read(
+    SUMMARY,
+    partnershipIds.map((id) => ({ command: 'GET' as const, key: docKey(id) })),
+  );
   return (replies as Array<string | null>).flatMap((json) => {
     if (json === null) return [];
     const { work: _work, ...summary } = JSON.parse(json) as SummaryDoc;

@@ -77,12 +77,22 @@ export function foldWork(work: Work, event: Event, at: string): Work {
       if (!hasEntry(work.tasks, taskId)) return work;
       // The new step supersedes the task's earlier ones: one open escalation per task, as the lifecycle counts them.
       const steps = Object.fromEntries(Object.entries(work.steps).filter(([, s]) => s.taskId !== taskId));
-      return { ...work, steps: withEntry(steps, escalationId, { escalationId, taskId, step, addressee, firedAt: at, respondBy: respondBy ?? null, acknowledgedAt: null }) };
+      return {
+        ...work,
+        steps: withEntry(steps, escalationId, { escalationId, taskId, step, addressee, firedAt: at, respondBy: respondBy ?? null, acknowledgedAt: null }),
+      };
     }
     case 'EscalationAcknowledged': {
       const acknowledged = entryOf(work.steps, event.data.escalationId);
       if (acknowledged === undefined) return work;
-      return { ...work, steps: withEntry(work.steps, acknowledged.escalationId, { ...acknowledged, respondBy: event.data.respondBy ?? acknowledged.respondBy, acknowledgedAt: at }) };
+      return {
+        ...work,
+        steps: withEntry(work.steps, acknowledged.escalationId, {
+          ...acknowledged,
+          respondBy: event.data.respondBy ?? acknowledged.respondBy,
+          acknowledgedAt: at,
+        }),
+      };
     }
     case 'PartnershipRejected':
     case 'PartnershipExited':

@@ -79,7 +79,10 @@ export const workBoardProjection: Projection<Work> = {
     }
     // A fired step keeps its level and addressee until it is answered: only arrivals and departures change the counts.
     const count = (step: OpenStep, by: number) =>
-      ops.push({ op: 'hincrby', key: ESCALATION_COUNTS, field: `level:${step.step}`, by }, { op: 'hincrby', key: ESCALATION_COUNTS, field: `addressee:${step.addressee.id}`, by });
+      ops.push(
+        { op: 'hincrby', key: ESCALATION_COUNTS, field: `level:${step.step}`, by },
+        { op: 'hincrby', key: ESCALATION_COUNTS, field: `addressee:${step.addressee.id}`, by },
+      );
     for (const [id, step] of Object.entries(stepsBefore)) if (!hasEntry(stepsAfter, id)) count(step, -1);
     for (const [id, step] of Object.entries(stepsAfter)) if (!hasEntry(stepsBefore, id)) count(step, 1);
     return ops;

@@ -53,7 +53,8 @@ const DEFAULT_BODY_LIMIT = 64 * 1024;
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? new ApiMetrics();
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const logError = deps.logError ?? ((message, err) => process.stderr.write(`${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
+  const logError =
+    deps.logError ?? ((message, err) => process.stderr.write(`${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
   const app = Fastify({ logger: false, bodyLimit, return503OnClosing: true, serverFactory: serverWithTimeouts(deps.protection ?? {}) });
   securityHeaders(app);
   // Known to the router, so a TRACE or QUERY reaches the 405 of the not-found handler instead of failing to parse (400).

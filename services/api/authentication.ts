@@ -32,7 +32,12 @@ export function authenticate(app: FastifyInstance, tokens: TokenStore): void {
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public === true) return;
     const header = request.headers.authorization;
-    if (header === undefined) throw new Problem(401, 'unauthenticated', 'send `Authorization: Bearer <token>`; an admin creates tokens with `partnerflow tokens create --name <person> --role <role>`');
+    if (header === undefined)
+      throw new Problem(
+        401,
+        'unauthenticated',
+        'send `Authorization: Bearer <token>`; an admin creates tokens with `partnerflow tokens create --name <person> --role <role>`',
+      );
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const principal = m === null ? null : await tokens.authenticate(m[1] as string);
     if (principal === null) throw new Problem(401, 'invalid_token', 'the bearer token is unknown, revoked or malformed; ask an admin for a new one');

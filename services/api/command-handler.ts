@@ -68,7 +68,14 @@ async function sendCommand(route: CommandRoute, cmd: CheckedCommand, lifecycle: 
  * is refused. The key is also the Temporal update id, so a crash between the effect and storing the answer cannot
  * apply the command twice. A 5xx is not stored, so a retry runs again.
  */
-async function onceFor(key: string, request: FastifyRequest, reply: FastifyReply, principal: Principal, ctx: CommandContext, send: (updateId: string) => Promise<StoredAnswer>): Promise<StoredAnswer> {
+async function onceFor(
+  key: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  ctx: CommandContext,
+  send: (updateId: string) => Promise<StoredAnswer>,
+): Promise<StoredAnswer> {
   checkIdempotencyKey(key);
   const fingerprint = sha256(`${request.method} ${instanceOf(request)}\n${JSON.stringify(request.body ?? null)}`);
   const begun = await ctx.idempotency.begin(principal.tokenId, key, fingerprint);

@@ -50,11 +50,7 @@ export class IdempotencyStore {
     if (json === null) return this.begin(principal, idemKey, fingerprint); // expired in between
     const record = JSON.parse(json) as Record_;
     if (record.fingerprint !== fingerprint) {
-      throw new Problem(
-        422,
-        'idempotency_key_reused',
-        'this Idempotency-Key was already used for a different request; use a new key for a new request',
-      );
+      throw new Problem(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different request; use a new key for a new request');
     }
     if (record.state === 'pending') {
       throw new Problem(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed; retry in a moment', [], {

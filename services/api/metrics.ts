@@ -57,9 +57,15 @@ export class ApiMetrics {
     }
     out.push('# HELP partnerflow_commands_refused_total Commands the lifecycle refused, by reason.', '# TYPE partnerflow_commands_refused_total counter');
     for (const [code, n] of [...this.refusals].sort()) out.push(`partnerflow_commands_refused_total{code="${label(code)}"} ${n}`);
-    out.push('# HELP partnerflow_idempotent_replays_total Requests answered from an Idempotency-Key record.', '# TYPE partnerflow_idempotent_replays_total counter');
+    out.push(
+      '# HELP partnerflow_idempotent_replays_total Requests answered from an Idempotency-Key record.',
+      '# TYPE partnerflow_idempotent_replays_total counter',
+    );
     out.push(`partnerflow_idempotent_replays_total ${this.idempotentReplays}`);
-    out.push('# HELP partnerflow_read_wait_timeouts_total Reads whose ?after= wait ran out before the read model caught up.', '# TYPE partnerflow_read_wait_timeouts_total counter');
+    out.push(
+      '# HELP partnerflow_read_wait_timeouts_total Reads whose ?after= wait ran out before the read model caught up.',
+      '# TYPE partnerflow_read_wait_timeouts_total counter',
+    );
     out.push(`partnerflow_read_wait_timeouts_total ${this.readWaitTimeouts}`);
     return `${[...out, ...extra].join('\n')}\n`;
   }

@@ -8,7 +8,6 @@ import { READ_CONTRACTS, type ReadContract } from '../contract/reads';
 
 type Json = Record<string, unknown>;
 
-
 const problemRef = { $ref: '#/components/schemas/Problem' };
 
 /** JSON Schema of what a route answers with. */
@@ -37,7 +36,10 @@ const COMPONENTS = {
         detail: { type: 'string', description: 'What went wrong and what to do about it.' },
         instance: { type: 'string' },
         code: { type: 'string', description: "A machine-readable reason (the lifecycle's refusal code where it refused)." },
-        errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        errors: {
+          type: 'array',
+          items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
     },
     CommandAccepted: {
@@ -51,7 +53,11 @@ const COMPONENTS = {
           items: {
             type: 'object',
             required: ['id', 'type', 'sequence'],
-            properties: { id: { type: 'string', description: '`<partnershipId>/<sequence>`: pass it as ?after= to read your write' }, type: { type: 'string' }, sequence: { type: 'integer' } },
+            properties: {
+              id: { type: 'string', description: '`<partnershipId>/<sequence>`: pass it as ?after= to read your write' },
+              type: { type: 'string' },
+              sequence: { type: 'integer' },
+            },
           },
         },
         state: { type: 'object', description: 'The live lifecycle state after the command.' },
@@ -102,14 +108,22 @@ function readOperation(route: ReadContract): Json {
   return {
     operationId: route.operationId,
     summary: route.summary,
-    description: [route.description, `Read rights — ${READ_RIGHTS[route.read].what}: ${READ_RIGHTS[route.read].whoMay}. Admins read everything.`].filter(Boolean).join('\n\n'),
+    description: [route.description, `Read rights — ${READ_RIGHTS[route.read].what}: ${READ_RIGHTS[route.read].whoMay}. Admins read everything.`]
+      .filter(Boolean)
+      .join('\n\n'),
     tags: [route.tag],
     parameters: [
       ...pathParameters(route.params),
       ...Object.entries(route.query.shape).map(([name, schema]) => {
         const s = schema as z.ZodType;
         const js: Json = inputJsonSchema(s);
-        return { name, in: 'query', required: !s.safeParse(undefined).success, ...(typeof js.description === 'string' ? { description: js.description } : {}), schema: js };
+        return {
+          name,
+          in: 'query',
+          required: !s.safeParse(undefined).success,
+          ...(typeof js.description === 'string' ? { description: js.description } : {}),
+          schema: js,
+        };
       }),
     ],
     responses: {

@@ -34,11 +34,17 @@ function fastifyProblem(e: { statusCode: number; code?: string; message?: string
  * 503 with Retry-After, a method a path does not take is a 405 with Allow, and anything else is a bug: a 500 whose
  * reference is in the log.
  */
-export function handleProblems(app: FastifyInstance, opts: { bodyLimit: number; metrics: ApiMetrics; logError: (message: string, err: unknown) => void }): ProblemReplies {
+export function handleProblems(
+  app: FastifyInstance,
+  opts: { bodyLimit: number; metrics: ApiMetrics; logError: (message: string, err: unknown) => void },
+): ProblemReplies {
   const send = (request: FastifyRequest, reply: FastifyReply, problem: Problem) => {
     for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="partnerflow"');
-    return reply.code(problem.status).type('application/problem+json').send(problemDocument(problem, instanceOf(request)));
+    return reply
+      .code(problem.status)
+      .type('application/problem+json')
+      .send(problemDocument(problem, instanceOf(request)));
   };
   const toProblem = (err: unknown, request: FastifyRequest): Problem => {
     if (err instanceof Problem) return err;
@@ -47,7 +53,8 @@ export function handleProblems(app: FastifyInstance, opts: { bodyLimit: number; 
       return new Problem(refusalStatus(err.code), err.code, err.message);
     }
     const e = err as { statusCode?: number; code?: string; message?: string };
-    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return fastifyProblem({ ...e, statusCode: e.statusCode }, opts.bodyLimit);
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
+      return fastifyProblem({ ...e, statusCode: e.statusCode }, opts.bodyLimit);
     if (/UNAVAILABLE|ECONNREFUSED|connect/i.test(String(e.code ?? '') + String(e.message ?? ''))) {
       opts.logError(`dependency unavailable on ${request.method} ${request.url}`, err);
       return new Problem(503, 'unavailable', 'a service partnerflow depends on is unreachable; retry shortly (see /readyz)', [], { 'retry-after': '2' });
@@ -63,7 +70,11 @@ export function handleProblems(app: FastifyInstance, opts: { bodyLimit: number; 
     const path = instanceOf(request);
     const methods = allowed(path);
     if (methods.length > 0) {
-      return send(request, reply, new Problem(405, 'method_not_allowed', `${path} takes ${methods.join(', ')}, not ${request.method}`, [], { allow: methods.join(', ') }));
+      return send(
+        request,
+        reply,
+        new Problem(405, 'method_not_allowed', `${path} takes ${methods.join(', ')}, not ${request.method}`, [], { allow: methods.join(', ') }),
+      );
     }
     return send(request, reply, new Problem(404, 'not_found', `no route ${request.method} ${path}; the routes are listed at /openapi.json and /docs`));
   });

@@ -35,7 +35,8 @@ export function serverWithTimeouts(opts: ProtectionOptions): FastifyServerFactor
 /** Caching and framing rules per kind of answer: data is never stored by a cache, the docs' static files may be. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 /** Swagger UI: its scripts and styles from this origin only (it sets inline style attributes, hence 'unsafe-inline' for styles alone). */
-export const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Security headers on every answer; a route may set its own Content-Security-Policy and Cache-Control first. */
 export function securityHeaders(app: FastifyInstance): void {

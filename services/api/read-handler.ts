@@ -38,7 +38,10 @@ export function readHandler(route: ReadRoute, ctx: ReadContext) {
     const body = await route.handle({ params, query, principal, reader: ctx.reader, lifecycle: ctx.lifecycle, now: new Date() });
     if (ctx.checkResponses) {
       const checked = route.response.safeParse(body);
-      if (!checked.success) throw new Error(`the answer of ${route.operationId} does not match its documented response schema: ${describeIssues(checked.error.issues.slice(0, 5))}`);
+      if (!checked.success)
+        throw new Error(
+          `the answer of ${route.operationId} does not match its documented response schema: ${describeIssues(checked.error.issues.slice(0, 5))}`,
+        );
     }
     return body;
   };

@@ -38,8 +38,6 @@ interface ReadServing {
 /** A route that reads: its contract and how the server answers it. */
 export type ReadRoute = ReadContract & ReadServing;
 
-
-
 async function notFound<T>(value: Promise<T | null>, what: string): Promise<T> {
   const v = await value;
   if (v === null) {
@@ -113,7 +111,11 @@ const SERVING: Record<ReadOperationId, ReadServing> = {
       const owner = query.owner as string | undefined;
       const page = { limit: query.limit as number, offset: query.offset as number };
       const tasks = { ...page, ...(owner === undefined ? {} : { owner }) };
-      const [openTasksPage, overdue, escalations] = await Promise.all([openTasks(reader, tasks), overdueTasks(reader, now, tasks), openEscalationsBoard(reader, now, page)]);
+      const [openTasksPage, overdue, escalations] = await Promise.all([
+        openTasks(reader, tasks),
+        overdueTasks(reader, now, tasks),
+        openEscalationsBoard(reader, now, page),
+      ]);
       return { at: now.toISOString(), openTasks: openTasksPage, overdue, escalations } satisfies WorkReport;
     },
   },
@@ -122,7 +124,8 @@ const SERVING: Record<ReadOperationId, ReadServing> = {
     handle: async ({ reader, query, now }) => {
       const from = query.from === undefined ? now : new Date(query.from as string);
       const to = query.to === undefined ? new Date(from.getTime() + 90 * 86_400_000) : new Date(query.to as string);
-      if (to.getTime() < from.getTime()) throw new Problem(422, 'invalid_field', 'query.to: must not be before from', [{ field: 'query.to', message: 'must not be before from' }]);
+      if (to.getTime() < from.getTime())
+        throw new Problem(422, 'invalid_field', 'query.to: must not be before from', [{ field: 'query.to', message: 'must not be before from' }]);
       if (to.getTime() - from.getTime() > MAX_CALENDAR_DAYS * 86_400_000) {
         const message = `at most ${MAX_CALENDAR_DAYS} days after from; read a longer span in several requests`;
         throw new Problem(422, 'invalid_field', `query.to: ${message}`, [{ field: 'query.to', message }]);
@@ -143,7 +146,12 @@ const SERVING: Record<ReadOperationId, ReadServing> = {
       const status = query.status as z.infer<typeof riskStatusSchema> | undefined;
       const min = query.minSeverity as number | undefined;
       const [risks, counts] = await Promise.all([
-        risksPage(reader, { limit: query.limit as number, offset: query.offset as number, ...(status === undefined ? {} : { status }), ...(min === undefined ? {} : { minSeverity: min }) }),
+        risksPage(reader, {
+          limit: query.limit as number,
+          offset: query.offset as number,
+          ...(status === undefined ? {} : { status }),
+          ...(min === undefined ? {} : { minSeverity: min }),
+        }),
         riskCountsByStatus(reader),
       ]);
       return { countsByStatus: counts, risks };

@@ -21,7 +21,9 @@ export class ReadWaits {
   /** Resolves true once `caughtUp` says so, false at `deadline` (ms since the epoch). */
   async until(caughtUp: () => Promise<boolean>, deadline: number): Promise<boolean> {
     if (this.active >= this.max) {
-      throw new Problem(503, 'too_many_waiting_reads', `${this.max} reads are already waiting with ?after=; retry shortly, or read without ?after=`, [], { 'retry-after': '1' });
+      throw new Problem(503, 'too_many_waiting_reads', `${this.max} reads are already waiting with ?after=; retry shortly, or read without ?after=`, [], {
+        'retry-after': '1',
+      });
     }
     this.active += 1;
     try {

@@ -11,13 +11,18 @@ export type Check = () => Promise<{ ok: boolean; detail?: string }>;
  * Readiness computed at most once per `ttlMs`, however many ask (callers in between share the last answer or the one
  * in flight): an unauthenticated `/readyz` must not open fresh connections to Temporal, Kafka and Redis per request.
  */
-export function cachedReadiness(checks: Record<string, Check>, opts: { ttlMs?: number; log?: (line: string) => void; now?: () => number } = {}): () => Promise<Readiness> {
+export function cachedReadiness(
+  checks: Record<string, Check>,
+  opts: { ttlMs?: number; log?: (line: string) => void; now?: () => number } = {},
+): () => Promise<Readiness> {
   const ttl = opts.ttlMs ?? 2_000;
   const now = opts.now ?? Date.now;
   let last: { at: number; value: Promise<Readiness> } | null = null;
   const compute = async (): Promise<Readiness> => {
     const names = Object.keys(checks);
-    const results = await Promise.all(names.map((n) => (checks[n] as Check)().catch((e: unknown) => ({ ok: false, detail: e instanceof Error ? e.message : String(e) }))));
+    const results = await Promise.all(
+      names.map((n) => (checks[n] as Check)().catch((e: unknown) => ({ ok: false, detail: e instanceof Error ? e.message : String(e) }))),
+    );
     const out: Record<string, 'up' | 'down'> = {};
     results.forEach((r, i) => {
       const name = names[i] as string;

@@ -19,7 +19,10 @@ export function parseParams(defs: readonly PathParam[], raw: unknown): Record<st
   const values = (raw ?? {}) as Record<string, string>;
   for (const def of defs) {
     const r = def.schema.safeParse(values[def.name]);
-    if (!r.success) throw new Problem(404, 'not_found', `no such ${def.name} "${values[def.name]}": ${r.error.issues[0]?.message ?? 'invalid'}`, [{ field: `path.${def.name}`, message: r.error.issues[0]?.message ?? 'invalid' }]);
+    if (!r.success)
+      throw new Problem(404, 'not_found', `no such ${def.name} "${values[def.name]}": ${r.error.issues[0]?.message ?? 'invalid'}`, [
+        { field: `path.${def.name}`, message: r.error.issues[0]?.message ?? 'invalid' },
+      ]);
   }
   return values;
 }
@@ -30,7 +33,12 @@ export function parseQuery(schema: z.ZodObject, raw: unknown): Record<string, un
   const unknown = Object.keys(query).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     const message = known.length === 0 ? 'this route takes no query parameters' : `unknown query parameter; the route takes: ${known.join(', ')}`;
-    throw new Problem(400, 'malformed_request', `query.${unknown[0]}: ${message}`, unknown.map((k) => ({ field: `query.${k}`, message })));
+    throw new Problem(
+      400,
+      'malformed_request',
+      `query.${unknown[0]}: ${message}`,
+      unknown.map((k) => ({ field: `query.${k}`, message })),
+    );
   }
   for (const [k, v] of Object.entries(query)) {
     if (Array.isArray(v)) throw new Problem(400, 'malformed_request', `query.${k}: give it once`, [{ field: `query.${k}`, message: 'give it once' }]);
@@ -42,12 +50,18 @@ export function parseQuery(schema: z.ZodObject, raw: unknown): Record<string, un
 
 export function bodyObject(route: CommandRoute, raw: unknown): Record<string, unknown> {
   if (raw === undefined || raw === null || raw === '') return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new Problem(400, 'malformed_request', 'the body must be a JSON object', [{ field: 'body', message: 'a JSON object' }]);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new Problem(400, 'malformed_request', 'the body must be a JSON object', [{ field: 'body', message: 'a JSON object' }]);
   const allowed = bodyFields(route);
   const unknown = Object.keys(raw).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
     const message = `unknown field; this route takes: ${allowed.join(', ')}`;
-    throw new Problem(400, 'malformed_request', `body.${unknown[0]}: ${message}`, unknown.map((k) => ({ field: `body.${k}`, message })));
+    throw new Problem(
+      400,
+      'malformed_request',
+      `body.${unknown[0]}: ${message}`,
+      unknown.map((k) => ({ field: `body.${k}`, message })),
+    );
   }
   return raw as Record<string, unknown>;
 }

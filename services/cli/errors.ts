@@ -72,7 +72,9 @@ export function asProblem(body: unknown): ProblemLike | undefined {
   if (!isRecord(body)) return undefined;
   if (typeof body.detail !== 'string' && typeof body.title !== 'string') return undefined;
   const errors = Array.isArray(body.errors)
-    ? body.errors.flatMap((e) => (isRecord(e) && typeof e.field === 'string' ? [{ field: e.field, message: typeof e.message === 'string' ? e.message : '' }] : []))
+    ? body.errors.flatMap((e) =>
+        isRecord(e) && typeof e.field === 'string' ? [{ field: e.field, message: typeof e.message === 'string' ? e.message : '' }] : [],
+      )
     : undefined;
   return {
     ...(typeof body.status === 'number' ? { status: body.status } : {}),

@@ -76,7 +76,12 @@ export function compact(o: Record<string, unknown>): JsonObject {
 }
 
 /** The body: flags, then `--data` over them; then every required body field must be present (from either). */
-export function body(p: Parsed, command: string, built: Record<string, unknown>, required: ReadonlyArray<readonly [field: string, flag: string]> = []): JsonObject {
+export function body(
+  p: Parsed,
+  command: string,
+  built: Record<string, unknown>,
+  required: ReadonlyArray<readonly [field: string, flag: string]> = [],
+): JsonObject {
   const merged = { ...compact(built), ...dataOf(p, command) };
   const missing = required.filter(([field]) => merged[field] === undefined || merged[field] === '').map(([, f]) => f);
   if (missing.length > 0) throw usageError(`missing ${missing.join(', ')}`, command);
@@ -103,7 +108,7 @@ export const CONTRACT_OPTIONS: Options = {
 export const CONTRACT_HELP = [
   '--contract-start <time>   contract start (ISO 8601, e.g. 2027-01-01T00:00:00Z)',
   '--contract-end <time>     contract end',
-  '--notice-period <dur>     ISO 8601 duration, e.g. P90D (default: the policy\'s)',
+  "--notice-period <dur>     ISO 8601 duration, e.g. P90D (default: the policy's)",
   '--renewal-term <dur>      term of an automatic renewal, e.g. P1Y',
   '--auto-renew              the contract renews automatically at its end',
 ];

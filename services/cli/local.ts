@@ -83,7 +83,13 @@ export function policySummary(policy: Policy) {
 export async function runLocal(action: LocalAction, io: Io, json: boolean): Promise<number> {
   switch (action.type) {
     case 'tokens.create': {
-      const created = await withRedis(io.env, (redis) => new TokenStore(redis, redisPrefix(io.env)).create({ name: action.name, roles: action.roles as Role[], ...(action.expiresInDays === undefined ? {} : { expiresInDays: action.expiresInDays }) }));
+      const created = await withRedis(io.env, (redis) =>
+        new TokenStore(redis, redisPrefix(io.env)).create({
+          name: action.name,
+          roles: action.roles as Role[],
+          ...(action.expiresInDays === undefined ? {} : { expiresInDays: action.expiresInDays }),
+        }),
+      );
       print(io, json, { token: created.token, ...created.info }, () =>
         [
           `token for ${created.info.name} (${created.info.roles.join(', ')}), id ${created.info.tokenId}:`,
@@ -150,7 +156,8 @@ async function runProjections(argv: string[], io: Io): Promise<number> {
     const code = Number(process.exitCode ?? 0);
     return code;
   } catch (e) {
-    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) throw new CliError(EXIT.usage, `${oneLine((e as Error).message)} (see: partnerflow projections --help)`);
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true)
+      throw new CliError(EXIT.usage, `${oneLine((e as Error).message)} (see: partnerflow projections --help)`);
     if (isOperatorError(e)) throw new CliError(EXIT.refused, oneLine((e as Error).message));
     const text = `${(e as Error).name} ${(e as Error).message}`;
     if (/ECONNREFUSED|Connection|connect|timed? ?out/i.test(text)) throw new CliError(EXIT.unavailable, oneLine((e as Error).message));

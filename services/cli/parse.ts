@@ -6,8 +6,7 @@ import { CliError, EXIT, EXIT_CODE_HELP, usageError } from './errors';
 
 /** What a command line asks for. */
 export type Invocation =
-  | { kind: 'help'; text: string; exitCode: 0 | 2 }
-  | { kind: 'run'; spec: CommandSpec; parsed: Parsed; plan: Plan; json: boolean; idempotencyKey?: string };
+  { kind: 'help'; text: string; exitCode: 0 | 2 } | { kind: 'run'; spec: CommandSpec; parsed: Parsed; plan: Plan; json: boolean; idempotencyKey?: string };
 
 const ENVIRONMENT = `environment:
   PARTNERFLOW_URL           the API (default ${DEFAULT_URL})
@@ -111,7 +110,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     const sub = argv[i + 1];
     if (sub === undefined || sub.startsWith('-')) {
       if (wantsHelp || (sub !== undefined && isHelp(sub))) return { kind: 'help', text: groupHelp(word), exitCode: 0 };
-      throw new CliError(EXIT.usage, `${word} needs a subcommand: ${subcommandsOf(word).map((s) => s.name.slice(word.length + 1)).join(', ')} (see: partnerflow ${word} --help)`);
+      throw new CliError(
+        EXIT.usage,
+        `${word} needs a subcommand: ${subcommandsOf(word)
+          .map((s) => s.name.slice(word.length + 1))
+          .join(', ')} (see: partnerflow ${word} --help)`,
+      );
     }
     spec = findCommand(`${word} ${sub}`);
     if (spec === undefined) throw new CliError(EXIT.usage, `unknown command "${word} ${sub}" (see: partnerflow ${word} --help)`);
@@ -133,10 +137,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   }
   if (parsed.values.help === true) return { kind: 'help', text: commandHelp(spec), exitCode: 0 };
   const [min, max] = spec.args;
-  if (parsed.args.length < min) throw usageError(`missing argument${min - parsed.args.length > 1 ? 's' : ''}: partnerflow ${spec.name} ${spec.synopsis}`, spec.name);
+  if (parsed.args.length < min)
+    throw usageError(`missing argument${min - parsed.args.length > 1 ? 's' : ''}: partnerflow ${spec.name} ${spec.synopsis}`, spec.name);
   if (parsed.args.length > max) throw usageError(`unexpected argument "${parsed.args[max] as string}"`, spec.name);
   const key = parsed.values['idempotency-key'];
-  if (typeof key === 'string' && !/^[\x21-\x7e]{1,255}$/.test(key)) throw usageError('--idempotency-key must be 1 to 255 visible ASCII characters, e.g. a UUID', spec.name);
+  if (typeof key === 'string' && !/^[\x21-\x7e]{1,255}$/.test(key))
+    throw usageError('--idempotency-key must be 1 to 255 visible ASCII characters, e.g. a UUID', spec.name);
   return {
     kind: 'run',
     spec,

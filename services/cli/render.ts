@@ -45,7 +45,14 @@ export function commandResult(headline: string): Renderer {
       ['open tasks', arr(state.openTasks).length],
     ];
     if (last !== undefined) pairs.push(['last event', `${last}  (reads: add --after ${last} to wait for it)`]);
-    return `${headline}\n${keyValues(pairs)}${section('events recorded', objectTable(events, [['seq', 'sequence'], ['event id', 'id'], ['type', 'type']]))}`;
+    return `${headline}\n${keyValues(pairs)}${section(
+      'events recorded',
+      objectTable(events, [
+        ['seq', 'sequence'],
+        ['event id', 'id'],
+        ['type', 'type'],
+      ]),
+    )}`;
   };
 }
 
@@ -167,9 +174,28 @@ export const partnershipState: Renderer = (body) => {
     );
   }
   const risks = objs(s.risks);
-  if (risks.length > 0) out += section('risks', objectTable(risks, [['risk', 'id'], ['title', 'title'], ['score', 'score'], ['status', 'status'], ['owner', 'owner']]));
+  if (risks.length > 0)
+    out += section(
+      'risks',
+      objectTable(risks, [
+        ['risk', 'id'],
+        ['title', 'title'],
+        ['score', 'score'],
+        ['status', 'status'],
+        ['owner', 'owner'],
+      ]),
+    );
   const kpis = objs(s.kpis);
-  if (kpis.length > 0) out += section('kpis', objectTable(kpis, [['kpi', 'id'], ['name', 'name'], ['target', 'target'], ['latest', (k) => obj(k.latest).value]]));
+  if (kpis.length > 0)
+    out += section(
+      'kpis',
+      objectTable(kpis, [
+        ['kpi', 'id'],
+        ['name', 'name'],
+        ['target', 'target'],
+        ['latest', (k) => obj(k.latest).value],
+      ]),
+    );
   return out;
 };
 
@@ -193,7 +219,10 @@ export const inbox: Renderer = (body) => {
 const counts = (o: unknown) => Object.entries(obj(o)).sort(([a], [b]) => a.localeCompare(b));
 
 /** Counts on one line: `L1 3, L2 1`. */
-const inline = (o: unknown): string => counts(o).map(([k, v]) => `${k} ${num(v) ?? '?'}`).join(', ') || '-';
+const inline = (o: unknown): string =>
+  counts(o)
+    .map(([k, v]) => `${k} ${num(v) ?? '?'}`)
+    .join(', ') || '-';
 
 export const portfolioReport: Renderer = (body) => {
   const b = obj(body);
@@ -234,7 +263,6 @@ const addressee = (a: unknown): string => {
   const o = obj(a);
   return `${str(o.id) ?? '?'}${str(o.role) === undefined ? '' : ` (${str(o.role)})`}`;
 };
-
 
 export const workReport: Renderer = (body) => {
   const b = obj(body);
@@ -326,9 +354,19 @@ export const scorecard: Renderer = (body) => {
   const roi = obj(c.roi);
   let out = `${keyValues([
     ['id', c.partnershipId],
-    ['roi', c.roi === null || c.roi === undefined ? (typeof c.roiMissing === 'string' ? `none: ${c.roiMissing}` : null) : `${String(roi.roi)} (gain ${String(roi.gain)}, cost ${String(roi.cost)})`],
+    [
+      'roi',
+      c.roi === null || c.roi === undefined
+        ? typeof c.roiMissing === 'string'
+          ? `none: ${c.roiMissing}`
+          : null
+        : `${String(roi.roi)} (gain ${String(roi.gain)}, cost ${String(roi.cost)})`,
+    ],
   ])}`;
-  out += section('kpis', rows.length === 0 ? 'no KPIs defined yet\n' : table(['kpi', 'family', 'direction', 'target', 'latest', 'met', 'unit', 'values'], rows));
+  out += section(
+    'kpis',
+    rows.length === 0 ? 'no KPIs defined yet\n' : table(['kpi', 'family', 'direction', 'target', 'latest', 'met', 'unit', 'values'], rows),
+  );
   const health = Object.entries(obj(c.health)).map(([dimension, point]) => [dimension, obj(point).rating, obj(point).at]);
   if (health.length > 0) out += section('relationship health', table(['dimension', 'rating', 'at'], health));
   return out;

@@ -38,7 +38,9 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly u
   const cells = rows.map((r) => headers.map((_, i) => cellText(r[i], max)));
   const right =
     opts.right ??
-    headers.flatMap((_, i) => (rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined) && rows.some((r) => typeof r[i] === 'number') ? [i] : []));
+    headers.flatMap((_, i) =>
+      rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined) && rows.some((r) => typeof r[i] === 'number') ? [i] : [],
+    );
   const heads = headers.map((h) => h.toUpperCase());
   const widths = heads.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i] as string))));
   const line = (r: readonly string[]) =>
@@ -50,7 +52,11 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly u
 }
 
 /** Rows of objects as a table of the given fields (`[header, field or getter]`). */
-export function objectTable<T>(items: readonly T[], columns: ReadonlyArray<readonly [string, keyof T | ((item: T) => unknown)]>, opts: TableOptions = {}): string {
+export function objectTable<T>(
+  items: readonly T[],
+  columns: ReadonlyArray<readonly [string, keyof T | ((item: T) => unknown)]>,
+  opts: TableOptions = {},
+): string {
   return table(
     columns.map(([h]) => h),
     items.map((item) => columns.map(([, get]) => (typeof get === 'function' ? get(item) : item[get]))),

@@ -55,9 +55,11 @@ const dataOf = <S extends { shape: { data: z.ZodType } }>(schema: S): S['shape']
 const STRATEGIC = new Set(['screening', 'dd.final']);
 
 /** The registration body: the domain's registration data without the policy (the service's policy is pinned). */
-export const registrationData = dataOf(registerPartnershipSchema).omit({ policy: true }).extend({
-  partnershipId: partnershipIdSchema.optional().describe('optional: the id to register under; one is made from the name when left out'),
-});
+export const registrationData = dataOf(registerPartnershipSchema)
+  .omit({ policy: true })
+  .extend({
+    partnershipId: partnershipIdSchema.optional().describe('optional: the id to register under; one is made from the name when left out'),
+  });
 
 /** Keeps each route's path a literal type (for `pathOf`) while checking it is a contract. */
 const contract = <const P extends string>(c: CommandContract<P>): CommandContract<P> => c;

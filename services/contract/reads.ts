@@ -192,7 +192,8 @@ export const READ = {
     operationId: 'reportRisks',
     read: 'read_portfolio_reports',
     summary: 'The risk register across the portfolio, by severity and status',
-    description: 'One page of risks (`limit` after `offset`), most severe first, with the `total` matching the filters; counts by status are over the whole register.',
+    description:
+      'One page of risks (`limit` after `offset`), most severe first, with the `total` matching the filters; counts by status are over the whole register.',
     tag: 'reports',
     params: [],
     query: z.object({

@@ -81,7 +81,15 @@ const partnershipView = z.strictObject({
   registeredAt: time,
   updatedAt: time,
   openTasks: z.array(
-    z.strictObject({ id: z.string(), kind: taskKindSchema, title: z.string(), owner: z.string(), legal: z.boolean(), dueAt: time, lastStep: ladderStepSchema.nullable() }),
+    z.strictObject({
+      id: z.string(),
+      kind: taskKindSchema,
+      title: z.string(),
+      owner: z.string(),
+      legal: z.boolean(),
+      dueAt: time,
+      lastStep: ladderStepSchema.nullable(),
+    }),
   ),
   openEscalations: z.array(
     z.strictObject({ id: z.string(), taskId: z.string(), level: escalationLevelSchema, addressee: addresseeSchema, at: time, acknowledgedAt: time.nullable() }),
@@ -98,7 +106,10 @@ const partnershipView = z.strictObject({
   rejected: z.strictObject({ gate: z.string(), rationale: z.string(), at: time }).nullable(),
 });
 
-export const stateResponse = z.union([partnershipView, z.strictObject({ stage: z.literal('unregistered'), sequence: z.literal(0) })]) satisfies z.ZodType<LifecycleView>;
+export const stateResponse = z.union([
+  partnershipView,
+  z.strictObject({ stage: z.literal('unregistered'), sequence: z.literal(0) }),
+]) satisfies z.ZodType<LifecycleView>;
 
 export const timelineResponse = z.strictObject({
   partnershipId: z.string(),
@@ -149,7 +160,9 @@ export const scorecardResponse = z.strictObject({
   roi: z
     .strictObject({ gain: z.number(), cost: z.number(), roi: z.number().describe('(gain − cost) / cost') })
     .nullable()
-    .describe('ROI = (gain − cost) / cost, where gain is the sum of the latest revenue-generated and incremental-sales values and cost the sum of the latest investment and cost values; null until both are recorded (see roiMissing)'),
+    .describe(
+      'ROI = (gain − cost) / cost, where gain is the sum of the latest revenue-generated and incremental-sales values and cost the sum of the latest investment and cost values; null until both are recorded (see roiMissing)',
+    ),
   roiMissing: z.string().nullable().describe('why roi is null, naming the KPIs to record; null when there is an ROI'),
   health: z.partialRecord(healthDimensionSchema, z.strictObject({ rating: z.number(), at: time })),
 }) satisfies z.ZodType<KpiScorecard>;
@@ -196,7 +209,15 @@ const phaseStats = z.strictObject({
 
 export const cycleTimesResponse = z.record(partnershipKindSchema, z.record(z.enum(PHASES), phaseStats));
 
-const boardTask = z.strictObject({ partnershipId: z.string(), taskId: z.string(), kind: taskKindSchema, title: z.string(), owner: z.string(), dueAt: time, openedAt: time });
+const boardTask = z.strictObject({
+  partnershipId: z.string(),
+  taskId: z.string(),
+  kind: taskKindSchema,
+  title: z.string(),
+  owner: z.string(),
+  dueAt: time,
+  openedAt: time,
+});
 
 export const workReportResponse = z.strictObject({
   at: time,

@@ -64,7 +64,15 @@ const ROWS: readonly Row[] = [
     name: 'register a partnership',
     method: 'POST',
     path: () => '/api/v1/partnerships',
-    body: () => ({ name: 'Matrix Co', partner: 'Matrix Ltd', kind: 'technology', structure: 'contractual', owner: people.owner.id, pmoLead: people.ops.id, executiveSponsor: people.exec.id }),
+    body: () => ({
+      name: 'Matrix Co',
+      partner: 'Matrix Ltd',
+      kind: 'technology',
+      structure: 'contractual',
+      owner: people.owner.id,
+      pmoLead: people.ops.id,
+      executiveSponsor: people.exec.id,
+    }),
     prepare: async () => ({ id: '' }),
     allowed: ['admin', 'ops', 'opsLegal'],
     okStatus: 201,
@@ -219,7 +227,12 @@ const ROWS: readonly Row[] = [
       const start = new Date();
       const end = new Date(start.getTime() + 2 * 3600_000 + 2_000); // the renewal window opens 2 h before the end
       const kpis = [{ id: 'revenue-generated', name: 'Revenue', family: 'financial', target: 1 }];
-      await lc.command(id, 'DecideGate', { gate: 'launch', outcome: 'advance', rationale: 'go', contract: { start: start.toISOString(), end: end.toISOString() }, kpis }, people.ops);
+      await lc.command(
+        id,
+        'DecideGate',
+        { gate: 'launch', outcome: 'advance', rationale: 'go', contract: { start: start.toISOString(), end: end.toISOString() }, kpis },
+        people.ops,
+      );
       await eventually(async () => (registered(await lc.state(id)).stage === 'renewal' ? true : undefined), 30_000, 'the renewal window');
       return { id };
     },
@@ -238,7 +251,7 @@ const ROWS: readonly Row[] = [
     allowed: ['admin', 'exec'],
   },
   {
-    name: "acknowledge an escalation (addressed to the owner)",
+    name: 'acknowledge an escalation (addressed to the owner)',
     method: 'POST',
     path: (p) => `/api/v1/escalations/${encodeURIComponent(p.ref as string)}/acknowledge`,
     body: () => ({ note: 'on it' }),
@@ -271,7 +284,9 @@ describe('decision rights over HTTP: every command route × every role', () => {
     const [shared, ...own] = await Promise.all([row.prepare(sys.lifecycle), ...allowedCells.map(() => row.prepare(sys.lifecycle))]);
     // Timers may record events on their own (the escalation ladder); commands are the accepted Updates in history.
     const acceptedUpdates = async (p: Prepared) =>
-      p.id === '' ? 0 : ((await sys.lifecycle.handle(p.id).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes != null).length;
+      p.id === ''
+        ? 0
+        : ((await sys.lifecycle.handle(p.id).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes != null).length;
     const before = await acceptedUpdates(shared);
 
     const got: Record<string, number> = {};
@@ -298,7 +313,10 @@ describe('decision rights over HTTP: every command route × every role', () => {
 
   test('a forbidden answer says who may take the decision', async () => {
     const id = await inDiligence(sys.lifecycle);
-    const answer = await sys.call('POST', `/api/v1/partnerships/${id}/gates/dd.preliminary/decision`, { as: 'exec', body: { outcome: 'advance', rationale: 'x' } });
+    const answer = await sys.call('POST', `/api/v1/partnerships/${id}/gates/dd.preliminary/decision`, {
+      as: 'exec',
+      body: { outcome: 'advance', rationale: 'x' },
+    });
     expect(answer.status).toBe(403);
     expect(answer.body.detail).toMatch(/ops/);
     expect(answer.body.code).toBe('forbidden');

@@ -35,9 +35,13 @@ describe('the server accepts what its document allows', () => {
 
   /** A request target for a documented path: the registered partnership, and ids the document's patterns allow. */
   const target = (path: string, op: Operation) =>
-    fc.record(
-      Object.fromEntries((op.parameters ?? []).filter((p) => p.in === 'path').map((p) => [p.name, p.name === 'id' ? fc.constant(id) : arbitraryOf(p.schema)])),
-    ).map((values) => path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(String(values[name]))));
+    fc
+      .record(
+        Object.fromEntries(
+          (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => [p.name, p.name === 'id' ? fc.constant(id) : arbitraryOf(p.schema)]),
+        ),
+      )
+      .map((values) => path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(String(values[name]))));
 
   const query = (op: Operation) =>
     fc
@@ -61,7 +65,10 @@ describe('the server accepts what its document allows', () => {
       await fc.assert(
         fc.asyncProperty(target(path, op), query(op), async (p, q) => {
           const r = await sys.call('GET', `${p}${q === '' ? '' : `?${q}`}`);
-          expect({ op: op.operationId, q, status: r.status, refused: shapeRefused(r.status, r.body) ? r.body : null }).toMatchObject({ op: op.operationId, refused: null });
+          expect({ op: op.operationId, q, status: r.status, refused: shapeRefused(r.status, r.body) ? r.body : null }).toMatchObject({
+            op: op.operationId,
+            refused: null,
+          });
         }),
         { numRuns: 25 },
       );
@@ -80,7 +87,10 @@ describe('the server accepts what its document allows', () => {
       await fc.assert(
         fc.asyncProperty(target(path, op), arbitraryOf(schema), async (p, body) => {
           const r = await sys.call(method, p, { body });
-          expect({ op: op.operationId, body, status: r.status, refused: shapeRefused(r.status, r.body) ? r.body : null }).toMatchObject({ op: op.operationId, refused: null });
+          expect({ op: op.operationId, body, status: r.status, refused: shapeRefused(r.status, r.body) ? r.body : null }).toMatchObject({
+            op: op.operationId,
+            refused: null,
+          });
         }),
         { numRuns: 10 },
       );

@@ -76,8 +76,15 @@ describe('escalations: the read models agree with the lifecycle', () => {
     const steering = first.addressee.id;
     const token = (await sys.tokenStore.create({ name: steering, roles: ['viewer'] })).token;
     const inbox = await fetch(`${sys.url}${API_PREFIX}/me/inbox?limit=1000`, { headers: { authorization: `Bearer ${token}` } });
-    const items = ((await inbox.json()) as { items: Array<{ partnershipId: string; escalationId: string; step: string }> }).items.filter((i) => i.partnershipId === id);
-    expect(items.map((i) => i.escalationId).sort()).toEqual(view.openEscalations.filter((e) => e.acknowledgedAt === null).map((e) => e.id).sort());
+    const items = ((await inbox.json()) as { items: Array<{ partnershipId: string; escalationId: string; step: string }> }).items.filter(
+      (i) => i.partnershipId === id,
+    );
+    expect(items.map((i) => i.escalationId).sort()).toEqual(
+      view.openEscalations
+        .filter((e) => e.acknowledgedAt === null)
+        .map((e) => e.id)
+        .sort(),
+    );
     expect(new Set(items.map((i) => i.step))).toEqual(new Set(['L3']));
   });
 });

@@ -102,7 +102,12 @@ describe('a whole lifecycle driven only through HTTP, read models checked after 
     // Due diligence: a finding enters the risk register; three phases, three gates.
     a = await ok('ops', 'POST', `/api/v1/partnerships/${id}/findings`, { title: 'Key-person dependency', category: 'operational', likelihood: 3, impact: 4 });
     const risks = (await readAfter('/api/v1/reports/risks?minSeverity=10', lastEvent(a))).body;
-    expect(risks.risks).toEqual({ total: 1, offset: 0, limit: 100, items: [expect.objectContaining({ partnershipId: id, title: 'Key-person dependency', severity: 12 })] });
+    expect(risks.risks).toEqual({
+      total: 1,
+      offset: 0,
+      limit: 100,
+      items: [expect.objectContaining({ partnershipId: id, title: 'Key-person dependency', severity: 12 })],
+    });
     await completeChecklist();
     a = await ok('ops', 'POST', `/api/v1/partnerships/${id}/gates/dd.preliminary/decision`, { outcome: 'advance', rationale: 'nothing alarming' });
     expect((await readAfter(`/api/v1/partnerships/${id}`, lastEvent(a))).body.phase).toBe('detailed');
@@ -127,8 +132,14 @@ describe('a whole lifecycle driven only through HTTP, read models checked after 
     summary = (await readAfter(`/api/v1/partnerships/${id}`, lastEvent(a))).body;
     expect(summary.stage).toBe('optimization');
     expect(summary.contract).toEqual({ start: start.toISOString(), end: end.toISOString() });
-    const calendar = (await readAfter(`/api/v1/reports/calendar?to=${encodeURIComponent(new Date(end.getTime() + 3600_000).toISOString())}`, lastEvent(a))).body;
-    const dated = calendar.entries.filter((e: { partnershipId: string }) => e.partnershipId === id) as Array<{ kind: string; entryId: string; at: string; status: string }>;
+    const calendar = (await readAfter(`/api/v1/reports/calendar?to=${encodeURIComponent(new Date(end.getTime() + 3600_000).toISOString())}`, lastEvent(a)))
+      .body;
+    const dated = calendar.entries.filter((e: { partnershipId: string }) => e.partnershipId === id) as Array<{
+      kind: string;
+      entryId: string;
+      at: string;
+      status: string;
+    }>;
     expect(new Set(dated.map((e) => e.kind))).toEqual(new Set(['review', 'renewal_window', 'contract_end']));
     // The next review of each cadence a period after the contract start (compressed policy: 30 and 90 minutes; the
     // annual one, 6 hours away, is past the end of this query).
@@ -148,7 +159,13 @@ describe('a whole lifecycle driven only through HTTP, read models checked after 
     const issueId = (a.body.events as Array<{ type: string }>).some((e) => e.type === 'IssueRaised') ? 'issue.1' : '';
     expect(issueId).toBe('issue.1');
     await ok('ops', 'POST', `/api/v1/partnerships/${id}/issues/${issueId}/resolve`, { resolution: 'billing contact fixed' });
-    await ok('owner', 'POST', `/api/v1/partnerships/${id}/risks`, { title: 'Currency exposure', category: 'financial', likelihood: 2, impact: 3, owner: people.owner.id });
+    await ok('owner', 'POST', `/api/v1/partnerships/${id}/risks`, {
+      title: 'Currency exposure',
+      category: 'financial',
+      likelihood: 2,
+      impact: 3,
+      owner: people.owner.id,
+    });
     a = await ok('ops', 'PATCH', `/api/v1/partnerships/${id}/risks/risk.2`, { status: 'mitigating', mitigation: ['hedge EUR/USD'] });
     const mine = (await readAfter(`/api/v1/partnerships/${id}/risks`, lastEvent(a))).body;
     expect(mine).toEqual(expect.arrayContaining([expect.objectContaining({ riskId: 'risk.2', status: 'mitigating', severity: 6 })]));

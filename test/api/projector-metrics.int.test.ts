@@ -24,7 +24,15 @@ describe("the projector's Prometheus endpoint", () => {
     producer = kafka.producer();
     await producer.connect();
     redis = createRedis(cfg);
-    projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic: box.topic, deadLetterTopic: box.deadLetterTopic, groupId: box.group('p'), keyPrefix: box.prefix });
+    projector = await startProjector({
+      kafka,
+      redis,
+      projections: READ_MODELS,
+      topic: box.topic,
+      deadLetterTopic: box.deadLetterTopic,
+      groupId: box.group('p'),
+      keyPrefix: box.prefix,
+    });
   });
   afterAll(async () => {
     await projector?.stop();

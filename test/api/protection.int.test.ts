@@ -18,7 +18,11 @@ describe('API protection', () => {
   afterAll(() => sys.close());
 
   test('every answer carries nosniff, a CSP, no referrer and no-store on data', async () => {
-    for (const [path, as] of [[`${API_PREFIX}/partnerships/${id}/state`, 'exec'], ['/readyz', null], [`${API_PREFIX}/nope`, null]] as const) {
+    for (const [path, as] of [
+      [`${API_PREFIX}/partnerships/${id}/state`, 'exec'],
+      ['/readyz', null],
+      [`${API_PREFIX}/nope`, null],
+    ] as const) {
       const r = await sys.call('GET', path, { as });
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('referrer-policy')).toBe('no-referrer');

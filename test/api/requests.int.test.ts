@@ -11,7 +11,15 @@ import { eventually, unique } from '../support/stack';
 
 /** A body each route accepts as well-formed (whether the lifecycle then accepts it depends on the state). */
 const VALID: Record<string, Record<string, unknown>> = {
-  registerPartnership: { name: 'Valid Co', partner: 'Valid Ltd', kind: 'technology', structure: 'contractual', owner: 'o', pmoLead: 'p', executiveSponsor: 'e' },
+  registerPartnership: {
+    name: 'Valid Co',
+    partner: 'Valid Ltd',
+    kind: 'technology',
+    structure: 'contractual',
+    owner: 'o',
+    pmoLead: 'p',
+    executiveSponsor: 'e',
+  },
   submitScreeningScores: { scores: flatScores(compressedPolicy, 3) },
   decideGate: { outcome: 'advance', rationale: 'fine' },
   assignTask: { owner: 'someone' },
@@ -138,11 +146,23 @@ describe('requests the API must refuse, and its contract', () => {
   test('fields out of range are 422 and named', async () => {
     const before = await accepted(id);
     const scores = { ...flatScores(compressedPolicy, 3), [compressedPolicy.screening.criteria[0]?.id as string]: 6 };
-    expectProblem(await sys.call('POST', `/api/v1/partnerships/${id}/screening/scores`, { body: { scores } }), 422, `body.scores.${compressedPolicy.screening.criteria[0]?.id}`);
+    expectProblem(
+      await sys.call('POST', `/api/v1/partnerships/${id}/screening/scores`, { body: { scores } }),
+      422,
+      `body.scores.${compressedPolicy.screening.criteria[0]?.id}`,
+    );
     expectProblem(await sys.call('POST', `/api/v1/partnerships/${id}/risks`, { body: { ...VALID.addRisk, likelihood: 0 } }), 422, 'body.likelihood');
-    expectProblem(await sys.call('POST', `/api/v1/partnerships/${id}/tasks/gate.screening/deadline`, { body: { dueAt: 'next tuesday', reason: 'x' } }), 422, 'body.dueAt');
+    expectProblem(
+      await sys.call('POST', `/api/v1/partnerships/${id}/tasks/gate.screening/deadline`, { body: { dueAt: 'next tuesday', reason: 'x' } }),
+      422,
+      'body.dueAt',
+    );
     expectProblem(await sys.call('POST', '/api/v1/partnerships', { body: { ...VALID.registerPartnership, kind: 'franchise' } }), 422, 'body.kind');
-    expectProblem(await sys.call('POST', '/api/v1/partnerships', { body: { ...VALID.registerPartnership, partnershipId: 'has spaces' } }), 422, 'body.partnershipId');
+    expectProblem(
+      await sys.call('POST', '/api/v1/partnerships', { body: { ...VALID.registerPartnership, partnershipId: 'has spaces' } }),
+      422,
+      'body.partnershipId',
+    );
     expectProblem(await sys.call('GET', '/api/v1/partnerships?limit=0'), 422, 'query.limit');
     expectProblem(await sys.call('GET', '/api/v1/reports/work?offset=-1'), 422, 'query.offset');
     expectProblem(await sys.call('GET', '/api/v1/reports/work?limit=1001'), 422, 'query.limit');
@@ -181,7 +201,33 @@ describe('requests the API must refuse, and its contract', () => {
   test('property: no request body or query string yields a 5xx', async () => {
     const bodies = fc.oneof(
       fc.jsonValue(),
-      fc.dictionary(fc.constantFrom('name', 'scores', 'outcome', 'rationale', 'owner', 'dueAt', 'reason', 'title', 'likelihood', 'impact', 'kpiId', 'value', 'severity', 'decision', 'contract', 'kpis', 'review', 'note', 'partnershipId', 'kind', 'status', 'term'), fc.jsonValue()),
+      fc.dictionary(
+        fc.constantFrom(
+          'name',
+          'scores',
+          'outcome',
+          'rationale',
+          'owner',
+          'dueAt',
+          'reason',
+          'title',
+          'likelihood',
+          'impact',
+          'kpiId',
+          'value',
+          'severity',
+          'decision',
+          'contract',
+          'kpis',
+          'review',
+          'note',
+          'partnershipId',
+          'kind',
+          'status',
+          'term',
+        ),
+        fc.jsonValue(),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...COMMAND_ROUTES), bodies, async (route, body) => {
@@ -233,14 +279,20 @@ describe('requests the API must refuse, and its contract', () => {
     expect(other.body.code).toBe('idempotency_key_reused');
     // Concurrent repeats: one effect, whatever each caller is told.
     const key = { 'idempotency-key': 'risk-add-2' };
-    const answers = await Promise.all(Array.from({ length: 5 }, () => sys.call('POST', path, { as: 'ops', body: { ...body, title: 'Concurrent' }, headers: key })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => sys.call('POST', path, { as: 'ops', body: { ...body, title: 'Concurrent' }, headers: key })),
+    );
     expect(answers.every((a) => a.status === 200 || (a.status === 409 && a.body.code === 'idempotency_key_in_use'))).toBe(true);
     expect(registered(await sys.lifecycle.state(pid)).risks).toHaveLength(2);
     // A refusal is an answer too: replayed, not re-run.
     const refusedKey = { 'idempotency-key': 'gate-too-early' };
     const refused = await sys.call('POST', `/api/v1/partnerships/${pid}/gates/screening/decision`, { as: 'exec', body: VALID.decideGate, headers: refusedKey });
     expect(refused.status).toBe(409);
-    const refusedAgain = await sys.call('POST', `/api/v1/partnerships/${pid}/gates/screening/decision`, { as: 'exec', body: VALID.decideGate, headers: refusedKey });
+    const refusedAgain = await sys.call('POST', `/api/v1/partnerships/${pid}/gates/screening/decision`, {
+      as: 'exec',
+      body: VALID.decideGate,
+      headers: refusedKey,
+    });
     expect(refusedAgain.status).toBe(409);
     expect(refusedAgain.headers.get('idempotent-replayed')).toBe('true');
   });
@@ -294,7 +346,8 @@ describe('requests the API must refuse, and its contract', () => {
     expectProblem(await sys.call('GET', '/api/v1/reports/work?after=5'), 422, 'query.after');
     expect((await sys.call('GET', `/api/v1/partnerships/${id}?after=1`)).status).toBe(200);
     // Every body is closed, as the server refuses unknown fields.
-    for (const route of COMMAND_ROUTES) expect({ route: route.operationId, closed: bodyJsonSchema(route).additionalProperties }).toEqual({ route: route.operationId, closed: false });
+    for (const route of COMMAND_ROUTES)
+      expect({ route: route.operationId, closed: bodyJsonSchema(route).additionalProperties }).toEqual({ route: route.operationId, closed: false });
   });
 
   test('the OpenAPI document is valid OpenAPI 3.1 and lists every route; /docs serves Swagger UI', async () => {
@@ -303,7 +356,9 @@ describe('requests the API must refuse, and its contract', () => {
     const result = validateOpenApi(doc.body);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     const routes = [...COMMAND_ROUTES.map((r) => `${r.method} /api/v1${r.path}`), ...READ_ROUTES.map((r) => `GET /api/v1${r.path}`)];
     expect(documented.sort()).toEqual(routes.sort());
     // Every read documents what it answers with, down to its fields (the tests' API checks each answer against it).
@@ -311,7 +366,10 @@ describe('requests the API must refuse, and its contract', () => {
     for (const route of READ_ROUTES) {
       const schema = paths[`/api/v1${route.path}`]?.get?.responses['200']?.content['application/json']?.schema ?? {};
       const described = JSON.stringify(schema);
-      expect([route.operationId, described.includes('"properties"') || described.includes('"items"') || described.includes('"additionalProperties"')]).toEqual([route.operationId, true]);
+      expect([route.operationId, described.includes('"properties"') || described.includes('"items"') || described.includes('"additionalProperties"')]).toEqual([
+        route.operationId,
+        true,
+      ]);
     }
     expect(paths['/api/v1/partnerships/{id}']?.get?.responses['200']?.content['application/json']?.schema).toMatchObject({
       type: 'object',
@@ -329,7 +387,9 @@ describe('requests the API must refuse, and its contract', () => {
     await sys.call('GET', '/api/v1/reports/portfolio', { as: 'viewer' });
     const metrics = await eventually(async () => {
       const m = await sys.call('GET', '/metrics', { as: null });
-      return /partnerflow_http_requests_total\{method="GET",route="\/api\/v1\/reports\/portfolio",status="200"\} [1-9]/.test(m.body as string) ? (m.body as string) : undefined;
+      return /partnerflow_http_requests_total\{method="GET",route="\/api\/v1\/reports\/portfolio",status="200"\} [1-9]/.test(m.body as string)
+        ? (m.body as string)
+        : undefined;
     });
     expect(metrics).toMatch(/partnerflow_commands_refused_total\{code="gate_not_ready"\} [1-9]/);
     expect(metrics).toMatch(/partnerflow_idempotent_replays_total [1-9]/);

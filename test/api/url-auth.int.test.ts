@@ -89,6 +89,7 @@ describe('no URL spelling reads or writes without a token', () => {
 
   test('an unknown path needs a token too (fail closed), and the public routes need none', async () => {
     expect((await rawRequest(sys.url, 'GET', '/%61pi/v2/anything')).status).toBe(401);
-    for (const path of ['/healthz', '/openapi.json', '/docs', '/metrics']) expect({ path, status: (await rawRequest(sys.url, 'GET', path)).status }).toEqual({ path, status: 200 });
+    for (const path of ['/healthz', '/openapi.json', '/docs', '/metrics'])
+      expect({ path, status: (await rawRequest(sys.url, 'GET', path)).status }).toEqual({ path, status: 200 });
   });
 });

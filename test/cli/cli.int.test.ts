@@ -61,7 +61,10 @@ describe('the partnerflow CLI against the real system', () => {
 
   beforeAll(async () => {
     // The CLI under test is the compiled one, as `bin/partnerflow.js` runs it.
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     const ours = build.stdout.split('\n').filter((l) => /services[\\/]cli|projections[\\/]cli\.ts/.test(l));
     if (ours.length > 0) throw new Error(`the CLI does not compile:\n${ours.join('\n')}`);
     sys = await startApiSystem('cli', { policy: compressedPolicy });
@@ -107,9 +110,18 @@ describe('the partnerflow CLI against the real system', () => {
 
   test('partnerships create → list → show', async () => {
     const r = await cli(
-      ['partnerships', 'create', '--name', 'CLI Cloud Alliance', '--partner', 'CLI Cloud Ltd', '--kind', 'alliance', '--structure', 'contractual'].concat(
-        ['--owner', people.owner.id, '--pmo-lead', people.ops.id, '--sponsor', people.exec.id, '--attr', 'region=EMEA', '--attr', 'seats=40'],
-      ),
+      ['partnerships', 'create', '--name', 'CLI Cloud Alliance', '--partner', 'CLI Cloud Ltd', '--kind', 'alliance', '--structure', 'contractual'].concat([
+        '--owner',
+        people.owner.id,
+        '--pmo-lead',
+        people.ops.id,
+        '--sponsor',
+        people.exec.id,
+        '--attr',
+        'region=EMEA',
+        '--attr',
+        'seats=40',
+      ]),
       as(opsToken),
     );
     expect(r.stderr).toBe('');
@@ -141,7 +153,9 @@ describe('the partnerflow CLI against the real system', () => {
     expect(trail.code).toBe(0);
     expect(trail.stdout).toMatch(new RegExp(`^id\\s+${id}$`, 'm'));
     expect(trail.stdout).toMatch(/^\s+1\s+\S+\s+PartnershipRegistered\s+1\s+\S+ \(ops\)$/m);
-    const trailJson = json<{ events: number; entries: Array<{ sequence: number }> }>(await cli(['partnerships', 'timeline', id, '--json', '--from', '2'], as(opsToken)));
+    const trailJson = json<{ events: number; entries: Array<{ sequence: number }> }>(
+      await cli(['partnerships', 'timeline', id, '--json', '--from', '2'], as(opsToken)),
+    );
     expect(trailJson.entries[0]?.sequence).toBe(2);
     expect(trailJson.entries).toHaveLength(trailJson.events - 1);
 
@@ -192,12 +206,17 @@ describe('the partnerflow CLI against the real system', () => {
   });
 
   test('finding, risk update, issue raise/resolve; a KPI value and notice are refused in due diligence', async () => {
-    const finding = await cli(['finding', id, '--title', 'Key-person dependency', '--category', 'operational', '--likelihood', '3', '--impact', '4', '--json'], as(opsToken));
+    const finding = await cli(
+      ['finding', id, '--title', 'Key-person dependency', '--category', 'operational', '--likelihood', '3', '--impact', '4', '--json'],
+      as(opsToken),
+    );
     expect(finding.stderr).toBe('');
     expect(finding.code).toBe(0);
     const recorded = json<CommandAnswer>(finding);
     expect(recorded.events.map((e) => e.type)).toContain('FindingRecorded');
-    const risks = json<Array<{ riskId: string; title: string; severity: number; status: string }>>(await cli(['partnerships', 'risks', id, '--json', '--after', lastEvent(recorded)], as(opsToken)));
+    const risks = json<Array<{ riskId: string; title: string; severity: number; status: string }>>(
+      await cli(['partnerships', 'risks', id, '--json', '--after', lastEvent(recorded)], as(opsToken)),
+    );
     expect(risks).toEqual([expect.objectContaining({ title: 'Key-person dependency', severity: 12, status: 'open' })]);
     const riskId = (risks[0] as { riskId: string }).riskId;
 
@@ -249,7 +268,27 @@ describe('the partnerflow CLI against the real system', () => {
   });
 
   test('forbidden exits 3; unknown things exit 4; bad flags exit 2', async () => {
-    const viewer = await cli(['partnerships', 'create', '--name', 'x', '--partner', 'y', '--kind', 'alliance', '--structure', 'contractual', '--owner', 'o', '--pmo-lead', 'p', '--sponsor', 's'], as(sys.tokens.viewer));
+    const viewer = await cli(
+      [
+        'partnerships',
+        'create',
+        '--name',
+        'x',
+        '--partner',
+        'y',
+        '--kind',
+        'alliance',
+        '--structure',
+        'contractual',
+        '--owner',
+        'o',
+        '--pmo-lead',
+        'p',
+        '--sponsor',
+        's',
+      ],
+      as(sys.tokens.viewer),
+    );
     expect(viewer.code).toBe(3);
     expectOneLineError(viewer, /\[403 forbidden\]$/);
 

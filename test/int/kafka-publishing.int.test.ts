@@ -47,13 +47,24 @@ function countingProduceRequests(kafka: Kafka): { kafka: Kafka; requests: () => 
 /** `n` events of one subject, `bytes` of data each. */
 function padded(subject: string, n: number, bytes: number): CloudEvent[] {
   return Array.from({ length: n }, (_, i) =>
-    toCloudEvent({ type: 'partnerflow.test.padded', subject, sequence: i + 1, time: new Date(Date.UTC(2027, 0, 1, 0, i)).toISOString(), version: 1, data: { pad: 'x'.repeat(bytes) } }),
+    toCloudEvent({
+      type: 'partnerflow.test.padded',
+      subject,
+      sequence: i + 1,
+      time: new Date(Date.UTC(2027, 0, 1, 0, i)).toISOString(),
+      version: 1,
+      data: { pad: 'x'.repeat(bytes) },
+    }),
   );
 }
 
 /** The registration events of a partnership, as the lifecycle records them. */
 function registrationEvents(id: string): Event[] {
-  const command = { type: 'RegisterPartnership', data: registrationData(id, compressedPolicy), metadata: { actor: people.ops, now: '2027-01-04T09:00:00.000Z' } };
+  const command = {
+    type: 'RegisterPartnership',
+    data: registrationData(id, compressedPolicy),
+    metadata: { actor: people.ops, now: '2027-01-04T09:00:00.000Z' },
+  };
   const decision = decide(command as CommandInput, initialState);
   if (!decision.ok) throw new Error(decision.error.message);
   return decision.events;
@@ -133,7 +144,11 @@ describe('publishing to the real Kafka', () => {
       (e: unknown) => e,
     );
     expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ type: 'event_too_large', nonRetryable: true, message: expect.stringContaining(`event ${id}/1 (partnerflow.partnership.partnership-registered)`) });
+    expect(failure).toMatchObject({
+      type: 'event_too_large',
+      nonRetryable: true,
+      message: expect.stringContaining(`event ${id}/1 (partnerflow.partnership.partnership-registered)`),
+    });
   });
 
   test('the activity refuses, non-retryably, an event that fails its schema or belongs to another partnership', async () => {
@@ -141,7 +156,9 @@ describe('publishing to the real Kafka', () => {
     const id = unique('activity-invalid');
     const [registered] = registrationEvents(id) as [Event];
 
-    await expect(publish({ partnershipId: id, events: [{ ...registered, data: { ...registered.data, name: 'x'.repeat(100_000) } } as Event] })).rejects.toMatchObject({
+    await expect(
+      publish({ partnershipId: id, events: [{ ...registered, data: { ...registered.data, name: 'x'.repeat(100_000) } } as Event] }),
+    ).rejects.toMatchObject({
       type: 'invalid_event',
       nonRetryable: true,
       message: expect.stringContaining('PartnershipRegistered #1'),
@@ -165,7 +182,14 @@ describe('publishing to the real Kafka', () => {
       const decoded = CloudEventsKafka.toEvent(sdkMessage(m));
       if (!(decoded instanceof SdkCloudEvent)) throw new Error('expected one CloudEvent per message (structured mode), not a batch');
       expect(decoded.validate()).toBe(true);
-      expect(decoded).toMatchObject({ specversion: '1.0', id: `${id}/${i + 1}`, source: 'urn:partnerflow', subject: id, sequence: i + 1, datacontenttype: 'application/json' });
+      expect(decoded).toMatchObject({
+        specversion: '1.0',
+        id: `${id}/${i + 1}`,
+        source: 'urn:partnerflow',
+        subject: id,
+        sequence: i + 1,
+        datacontenttype: 'application/json',
+      });
       expect(decoded.type).toBe(headers.ce_type);
       expect(decoded.data).toEqual(JSON.parse(JSON.stringify(events[i])));
     }
@@ -218,7 +242,9 @@ describe('a lifecycle whose event can never be published', () => {
     const activity = (failure as WorkflowFailedError).cause;
     expect(activity).toBeInstanceOf(ActivityFailure);
     expect((activity as ActivityFailure).cause).toMatchObject({ type: 'event_too_large', message: expect.stringContaining(`event ${id}/1`) });
-    const attempts = ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
+    const attempts = ((await handle.fetchHistory()).events ?? [])
+      .filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes?.attempt);
     expect(attempts).toEqual([1]);
   });
 });

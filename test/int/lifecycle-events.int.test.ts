@@ -84,7 +84,12 @@ describe('lifecycle events on the real Temporal dev server and Kafka', () => {
     const id = unique('kafka-events');
     await lc.register(registrationData(id, compressedPolicy), people.ops);
     failNextPublishAfterWrite = 1;
-    await lc.command(id, 'SubmitScreeningScore', { evaluator: people.exec.id, scores: { 'strategic-fit': 4, 'market-impact': 4, 'technical-compatibility': 4, 'financial-value': 4, risk: 4 } }, people.exec);
+    await lc.command(
+      id,
+      'SubmitScreeningScore',
+      { evaluator: people.exec.id, scores: { 'strategic-fit': 4, 'market-impact': 4, 'technical-compatibility': 4, 'financial-value': 4, risk: 4 } },
+      people.exec,
+    );
     const state = await driveTo(lc, id, 'dd.detailed', compressedPolicy);
     expect(failNextPublishAfterWrite).toBe(0);
 
@@ -137,7 +142,9 @@ describe('lifecycle events on the real Temporal dev server and Kafka', () => {
     };
     const before = await settled();
     await expect(lc.command(id, 'DecideGate', { gate: 'launch', outcome: 'advance', rationale: 'rush' }, people.ops)).rejects.toThrow(CommandRefused);
-    await expect(lc.command(id, 'DecideGate', { gate: 'dd.preliminary', outcome: 'advance', rationale: 'x' }, people.viewer)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(lc.command(id, 'DecideGate', { gate: 'dd.preliminary', outcome: 'advance', rationale: 'x' }, people.viewer)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     expect(await settled()).toBe(before);
     expect(registered(await lc.state(id)).stage).toBe('due_diligence');
   });

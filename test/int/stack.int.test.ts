@@ -51,7 +51,14 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     probePublisher = await createKafkaPublisher(kafka, probeTopic);
     running = await createWorker(cfg, { publisher, probePublisher, worker: { taskQueue, workflowBundle: await workflowBundle() } });
     workerDone = running.worker.run();
-    projector = await startProjector({ kafka, redis, projections: [probeProjection], topic: probeTopic, groupId: unique('test-projector'), log: () => undefined });
+    projector = await startProjector({
+      kafka,
+      redis,
+      projections: [probeProjection],
+      topic: probeTopic,
+      groupId: unique('test-projector'),
+      log: () => undefined,
+    });
   });
 
   afterAll(async () => {
@@ -114,7 +121,11 @@ describe('the real local stack (Temporal dev server, Kafka, Redis)', () => {
     const env = temporalCliEnv(cfg);
     const listed = await eventually(
       async () => {
-        const { stdout } = await execFileAsync(toolPaths(cfg).temporalCli, ['workflow', 'list', '--query', `WorkflowId = '${workflowId}'`, '--output', 'json'], { env });
+        const { stdout } = await execFileAsync(
+          toolPaths(cfg).temporalCli,
+          ['workflow', 'list', '--query', `WorkflowId = '${workflowId}'`, '--output', 'json'],
+          { env },
+        );
         const rows = JSON.parse(stdout.trim() === '' ? '[]' : stdout) as Array<{ execution?: { workflowId?: string }; status?: string }>;
         return rows.find((r) => r.execution?.workflowId === workflowId);
       },

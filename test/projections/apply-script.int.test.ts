@@ -59,8 +59,7 @@ async function applyOneByOne(redis: Redis, ns: string, all: readonly SubjectChan
       else if (o.op === 'hdel') await redis.hdel(key, o.field);
       else if (o.op === 'hincrby') {
         if ((await redis.hincrby(key, o.field, o.by)) === 0) await redis.hdel(key, o.field);
-      }
-      else if (o.op === 'rpush') await redis.rpush(key, o.value);
+      } else if (o.op === 'rpush') await redis.rpush(key, o.value);
       else await redis.del(key);
     }
   }
@@ -142,7 +141,17 @@ describe('the apply script', () => {
   test('a sorted-set score that is not a finite number is refused before anything is sent, naming the key', async () => {
     const store = new ReadModelStore(redis, box.prefix);
     const gen = await store.ensureCurrent('bad-score');
-    const change: SubjectChange = { subject: 'p-1', expectSeq: 0, expectHeld: 0, seq: 1, held: 0, doc: '{}', ops: [{ op: 'zadd', key: 'by-due', score: Number.NaN, member: 'p-1' }], hold: [], unhold: [] };
+    const change: SubjectChange = {
+      subject: 'p-1',
+      expectSeq: 0,
+      expectHeld: 0,
+      seq: 1,
+      held: 0,
+      doc: '{}',
+      ops: [{ op: 'zadd', key: 'by-due', score: Number.NaN, member: 'p-1' }],
+      hold: [],
+      unhold: [],
+    };
 
     await expect(store.apply([{ model: 'bad-score', target: { kind: 'current' }, expectGeneration: gen, changes: [change], offsets: [] }])).rejects.toThrow(
       'index op zadd on "by-due" has score NaN (member "p-1"): a sorted-set score must be a finite number',

@@ -80,7 +80,15 @@ describe('the projector killed with SIGKILL mid-batch, repeatedly, and restarted
     // Some restart re-read a batch that Redis already had (a kill between write and commit) and changed nothing.
     expect(Math.max(...redeliveries)).toBeGreaterThan(0);
 
-    const result = await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: clean.prefix, log: () => undefined });
+    const result = await rebuild({
+      registry: READ_MODEL_REGISTRY,
+      kafka,
+      redis,
+      projections: READ_MODELS,
+      topic: box.topic,
+      keyPrefix: clean.prefix,
+      log: () => undefined,
+    });
     expect(result.events).toBe(PARTNERSHIPS * EVENTS_EACH + 1);
     for (const model of [TIMELINE, PROBE]) {
       const killed = await digestReadModel(redis, model, { prefix: box.prefix });

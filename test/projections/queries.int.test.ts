@@ -28,7 +28,9 @@ async function write(store: ReadModelStore, projection: Projection, events: read
     new Map(),
     events.map((event, i) => ({ event, stream: 'partnership', position: `test:0@${i}` })),
   );
-  const [result] = await store.apply([{ model: model.name, target: { kind: 'current' }, expectGeneration: (await store.current(model.name)) as string, changes: fold.changes, offsets: [] }]);
+  const [result] = await store.apply([
+    { model: model.name, target: { kind: 'current' }, expectGeneration: (await store.current(model.name)) as string, changes: fold.changes, offsets: [] },
+  ]);
   expect(result?.status).toBe('ok');
 }
 
@@ -56,8 +58,15 @@ describe('paged report queries (real Redis)', () => {
     reader = new ReadModelReader(redis, box.prefix);
     // Severities 12, 12, 20, 4, 12 and 9 across three partnerships: ties are ranked by partnership, then risk id.
     const risks = [
-      ...story('p-b').add('PartnershipRegistered').add('RiskAdded', risk('r-2', 3, 4)).add('RiskAdded', risk('r-1', 4, 3)).events,
-      ...story('p-a').add('PartnershipRegistered').add('RiskAdded', risk('r-9', 4, 5)).add('RiskAdded', risk('r-3', 2, 2)).add('RiskAdded', risk('r-5', 4, 3)).events,
+      ...story('p-b')
+        .add('PartnershipRegistered')
+        .add('RiskAdded', risk('r-2', 3, 4))
+        .add('RiskAdded', risk('r-1', 4, 3)).events,
+      ...story('p-a')
+        .add('PartnershipRegistered')
+        .add('RiskAdded', risk('r-9', 4, 5))
+        .add('RiskAdded', risk('r-3', 2, 2))
+        .add('RiskAdded', risk('r-5', 4, 3)).events,
       ...story('p-c')
         .add('PartnershipRegistered')
         .add('RiskAdded', risk('r-1', 3, 3))
@@ -103,7 +112,14 @@ describe('paged report queries (real Redis)', () => {
 
   test('risks: pages of two concatenate to the whole ranking (most severe first, ties by partnership then risk id)', async () => {
     const all = await risksPage(reader);
-    expect(all.items.map((r) => `${r.partnershipId}/${r.riskId}:${r.severity}`)).toEqual(['p-a/r-9:20', 'p-a/r-5:12', 'p-b/r-1:12', 'p-b/r-2:12', 'p-c/r-1:9', 'p-a/r-3:4']);
+    expect(all.items.map((r) => `${r.partnershipId}/${r.riskId}:${r.severity}`)).toEqual([
+      'p-a/r-9:20',
+      'p-a/r-5:12',
+      'p-b/r-1:12',
+      'p-b/r-2:12',
+      'p-c/r-1:9',
+      'p-a/r-3:4',
+    ]);
     expect(all).toMatchObject({ total: 6, offset: 0, limit: 100 });
     const pages = await Promise.all([0, 2, 4].map((offset) => risksPage(reader, { offset, limit: 2 })));
     expect(pages.map((p) => p.total)).toEqual([6, 6, 6]);

@@ -7,7 +7,18 @@ import { READ_MODELS } from '../../projections/read-models';
 import { digestReadModel, rebuild, ReadModelReader, ReadModelStore, startProjector, type Projector } from '../../projections/runner';
 import { readTimeline, recentPartnerships, TIMELINE, timelineProjection } from '../../projections/timeline/read-model';
 import { lifecycleHistory } from '../unit/projections/support/events';
-import { connectClients, disconnectClients, createTopics, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, type Sandbox, untilCaughtUp } from './support/harness';
+import {
+  connectClients,
+  disconnectClients,
+  createTopics,
+  dropKeys,
+  publishEvents,
+  removeSandbox,
+  sandbox,
+  spawnTs,
+  type Sandbox,
+  untilCaughtUp,
+} from './support/harness';
 
 describe('rebuilding read models from the log', () => {
   let kafka: Kafka;
@@ -57,11 +68,7 @@ describe('rebuilding read models from the log', () => {
 
   test('a rebuilt read model is byte-for-byte what live folding produced', async () => {
     const box = await setUp('digest', 3);
-    await publishEvents(
-      producer,
-      box.topic,
-      Array.from({ length: 12 }, (_, i) => lifecycleHistory(`p-${i}`, 25)).flat(),
-    );
+    await publishEvents(producer, box.topic, Array.from({ length: 12 }, (_, i) => lifecycleHistory(`p-${i}`, 25)).flat());
     await live(box);
     await caughtUp(box);
     const clean = `${box.prefix}-clean`;
@@ -72,8 +79,27 @@ describe('rebuilding read models from the log', () => {
     // Three replaying threads (one partition each), and one thread replaying all three partitions, writing each
     // partnership as soon as it is folded.
     const lines: string[] = [];
-    const result = await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: clean, workers: 3, log: (l) => lines.push(l) });
-    const alone = await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: single, workers: 1, writeEvery: 1, log: (l) => lines.push(l) });
+    const result = await rebuild({
+      registry: READ_MODEL_REGISTRY,
+      kafka,
+      redis,
+      projections: READ_MODELS,
+      topic: box.topic,
+      keyPrefix: clean,
+      workers: 3,
+      log: (l) => lines.push(l),
+    });
+    const alone = await rebuild({
+      registry: READ_MODEL_REGISTRY,
+      kafka,
+      redis,
+      projections: READ_MODELS,
+      topic: box.topic,
+      keyPrefix: single,
+      workers: 1,
+      writeEvery: 1,
+      log: (l) => lines.push(l),
+    });
 
     expect(lines).toContain('replaying with 3 threads');
     expect(lines).toContain('replaying with 1 thread');
@@ -148,7 +174,7 @@ describe('rebuilding read models from the log', () => {
     // Small fetches keep the replay going for a while, so the switch is reached with traffic in flight.
     const result = await rebuild({
       registry: READ_MODEL_REGISTRY,
-kafka,
+      kafka,
       redis,
       projections: [timelineProjection],
       known: READ_MODELS,
@@ -180,7 +206,16 @@ kafka,
 
     // After the switch the live runner keeps the new generation up to date: it equals a clean rebuild of the whole log.
     const clean = `${box.prefix}-clean`;
-    await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [timelineProjection], known: READ_MODELS, topic: box.topic, keyPrefix: clean, log: () => undefined });
+    await rebuild({
+      registry: READ_MODEL_REGISTRY,
+      kafka,
+      redis,
+      projections: [timelineProjection],
+      known: READ_MODELS,
+      topic: box.topic,
+      keyPrefix: clean,
+      log: () => undefined,
+    });
     expect((await digestReadModel(redis, TIMELINE, { prefix: box.prefix })).sha256).toBe((await digestReadModel(redis, TIMELINE, { prefix: clean })).sha256);
     expect([...seen.values()].every((n) => n >= 80)).toBe(true);
   });
@@ -210,9 +245,9 @@ kafka,
   test('a read model the replaying threads cannot name is refused before anything starts', async () => {
     const box = await setUp('unknown-model', 1);
     const impostor = { ...timelineProjection, fold: timelineProjection.fold.bind(timelineProjection) };
-    await expect(rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [impostor], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
-      'read model "timeline" is not one of the registered read models',
-    );
+    await expect(
+      rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [impostor], topic: box.topic, keyPrefix: box.prefix, log: () => undefined }),
+    ).rejects.toThrow('read model "timeline" is not one of the registered read models');
     expect(await new ReadModelStore(redis, box.prefix).generations(TIMELINE)).toEqual([]);
   });
 
@@ -221,9 +256,17 @@ kafka,
     cleanups.push(() => dropKeys(redis, box.prefix));
     const store = new ReadModelStore(redis, box.prefix);
 
-    await expect(rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
-      `the topic "${box.topic}" does not exist on this Kafka cluster`,
-    );
+    await expect(
+      rebuild({
+        registry: READ_MODEL_REGISTRY,
+        kafka,
+        redis,
+        projections: [timelineProjection],
+        topic: box.topic,
+        keyPrefix: box.prefix,
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(`the topic "${box.topic}" does not exist on this Kafka cluster`);
     expect(await store.generations(TIMELINE)).toEqual([]);
     expect(await redis.get(`${box.prefix}:rm:${TIMELINE}:building`)).toBeNull();
     expect(await admin.listTopics()).not.toContain(box.topic);
@@ -234,9 +277,17 @@ kafka,
     const store = new ReadModelStore(redis, box.prefix);
     const generation = await store.beginBuild(TIMELINE, 5000);
 
-    await expect(rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, log: () => undefined })).rejects.toThrow(
-      `a rebuild of read model "timeline" (generation ${generation}) is already running`,
-    );
+    await expect(
+      rebuild({
+        registry: READ_MODEL_REGISTRY,
+        kafka,
+        redis,
+        projections: [timelineProjection],
+        topic: box.topic,
+        keyPrefix: box.prefix,
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(`a rebuild of read model "timeline" (generation ${generation}) is already running`);
     await store.abandonBuild(TIMELINE, generation);
   });
 
@@ -251,7 +302,16 @@ kafka,
     abort.abort();
 
     await expect(
-      rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: [timelineProjection], topic: box.topic, keyPrefix: box.prefix, signal: abort.signal, log: () => undefined }),
+      rebuild({
+        registry: READ_MODEL_REGISTRY,
+        kafka,
+        redis,
+        projections: [timelineProjection],
+        topic: box.topic,
+        keyPrefix: box.prefix,
+        signal: abort.signal,
+        log: () => undefined,
+      }),
     ).rejects.toThrow('rebuild aborted');
 
     expect(await store.current(TIMELINE)).toBe(before);

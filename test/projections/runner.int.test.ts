@@ -21,7 +21,18 @@ import { interleaved, lifecycleEvent, lifecycleHistory } from '../unit/projectio
 import { replay } from '../unit/projections/support/memory-model';
 import { createRedis } from '../../platform/clients';
 import { testConfig } from '../support/stack';
-import { connectClients, disconnectClients, createTopics, dropKeys, header, publishEvents, readTopic, removeSandbox, sandbox, type Sandbox } from './support/harness';
+import {
+  connectClients,
+  disconnectClients,
+  createTopics,
+  dropKeys,
+  header,
+  publishEvents,
+  readTopic,
+  removeSandbox,
+  sandbox,
+  type Sandbox,
+} from './support/harness';
 
 /** A read model that uses every index op, and deletes its doc when a partnership exits then restarts counting. */
 const everyOp: Projection<{ count: number }> = {
@@ -167,7 +178,9 @@ describe('the projection runner against real Kafka and Redis', () => {
 
     const { keys } = await dumpReadModel(redis, everyOp.name, { prefix: box.prefix });
     expect(keys).toEqual(replay(everyOp, events).dump());
-    expect(keys.map((k) => k.key)).toEqual(expect.arrayContaining(['doc:p-1', 'ix:members', 'ix:by-count', 'ix:last-type', 'ix:types', 'ix:trail:p-1', 'ix:tmp:p-1']));
+    expect(keys.map((k) => k.key)).toEqual(
+      expect.arrayContaining(['doc:p-1', 'ix:members', 'ix:by-count', 'ix:last-type', 'ix:types', 'ix:trail:p-1', 'ix:tmp:p-1']),
+    );
   });
 
   test('duplicated and re-delivered events leave the read models unchanged', async () => {
@@ -224,7 +237,14 @@ describe('the projection runner against real Kafka and Redis', () => {
       expect(header(m.headers, DLQ_HEADERS.detail)?.length).toBeGreaterThan(5);
     });
     expect(await readTimeline(new ReadModelReader(redis, box.prefix), 'p-ok')).toMatchObject({ events: 1 });
-    expect(projector.metrics().deadLettered).toEqual({ 'not-json': 1, 'not-cloudevent': 1, 'unknown-type': 1, 'version-too-new': 1, schema: 1, 'fold-failed': 0 });
+    expect(projector.metrics().deadLettered).toEqual({
+      'not-json': 1,
+      'not-cloudevent': 1,
+      'unknown-type': 1,
+      'version-too-new': 1,
+      schema: 1,
+      'fold-failed': 0,
+    });
   });
 
   test('an event a fold throws on is dead-lettered as fold-failed and passed over; the partition keeps moving', async () => {
@@ -259,7 +279,11 @@ describe('the projection runner against real Kafka and Redis', () => {
     const box = await setUp('poison-gap', 1);
     const history = lifecycleHistory('p-v', 3);
     const tooNew = lifecycleEvent({ subject: 'p-v', sequence: 2, type: 'TaskOpened', version: 7, poison: true });
-    await publishEvents(producer, box.topic, [history[0], tooNew, history[2]].map((e) => e!));
+    await publishEvents(
+      producer,
+      box.topic,
+      [history[0], tooNew, history[2]].map((e) => e!),
+    );
 
     const projector = await start(box);
     const store = new ReadModelStore(redis, box.prefix);
@@ -274,7 +298,11 @@ describe('the projection runner against real Kafka and Redis', () => {
     const box = await setUp('gap', 1);
     const history = lifecycleHistory('p-gap', 5);
     const lines: string[] = [];
-    await publishEvents(producer, box.topic, [history[0], history[2], history[3]].map((e) => e!));
+    await publishEvents(
+      producer,
+      box.topic,
+      [history[0], history[2], history[3]].map((e) => e!),
+    );
     const projector = await start(box, { log: (l) => lines.push(l) });
     const store = new ReadModelStore(redis, box.prefix);
     const reader = new ReadModelReader(redis, box.prefix);
@@ -285,7 +313,11 @@ describe('the projection runner against real Kafka and Redis', () => {
     expect(lines.some((l) => l.includes('gap in read model "timeline": p-gap expected sequence 2 but got 3'))).toBe(true);
     expect((await readTimeline(reader, 'p-gap'))?.entries).toHaveLength(1);
 
-    await publishEvents(producer, box.topic, [history[1], history[4]].map((e) => e!));
+    await publishEvents(
+      producer,
+      box.topic,
+      [history[1], history[4]].map((e) => e!),
+    );
     await eventually(async () => ((await readTimeline(reader, 'p-gap'))?.events === 5 ? true : undefined), 30_000, 'the gap filled');
     expect((await readTimeline(reader, 'p-gap'))?.entries.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
     expect((await store.gaps(TIMELINE)).size).toBe(0);
@@ -389,7 +421,14 @@ describe('the projection runner against real Kafka and Redis', () => {
 
   test('the probe event becomes visible in its own read model', async () => {
     const box = await setUp('probe', 1);
-    const probe = toCloudEvent({ type: 'partnerflow.stack.probed', subject: 'probe-x1', sequence: 1, time: new Date().toISOString(), version: 1, data: { probeId: 'x1' } });
+    const probe = toCloudEvent({
+      type: 'partnerflow.stack.probed',
+      subject: 'probe-x1',
+      sequence: 1,
+      time: new Date().toISOString(),
+      version: 1,
+      data: { probeId: 'x1' },
+    });
     await publishEvents(producer, box.topic, [probe]);
     await start(box);
 

@@ -11,7 +11,18 @@ import { SUMMARY } from '../../projections/summary/read-model';
 import { TIMELINE } from '../../projections/timeline/read-model';
 import { eventually } from '../support/stack';
 import { interleaved, lifecycleHistory } from '../unit/projections/support/events';
-import { connectClients, createTopics, disconnectClients, dropKeys, publishEvents, removeSandbox, sandbox, spawnTs, type Child, untilCaughtUp } from './support/harness';
+import {
+  connectClients,
+  createTopics,
+  disconnectClients,
+  dropKeys,
+  publishEvents,
+  removeSandbox,
+  sandbox,
+  spawnTs,
+  type Child,
+  untilCaughtUp,
+} from './support/harness';
 
 /*
  * Scaling the projector out: several processes in one consumer group, each folding the partitions the group gives it.
@@ -38,12 +49,22 @@ describe('projectors sharing one consumer group', () => {
 
   test('a partition that moves to another projector and back: the stale state in memory conflicts, is read again, and nothing is lost or doubled', async () => {
     const box = sandbox('stale-cache');
-    cleanups.push(() => dropKeys(redis, box.prefix), () => dropKeys(redis, `${box.prefix}-one`));
+    cleanups.push(
+      () => dropKeys(redis, box.prefix),
+      () => dropKeys(redis, `${box.prefix}-one`),
+    );
     const models = READ_MODELS.map(compileProjection);
     const decode = createDecoder(catalogOf(READ_MODELS));
     const processor = (prefix: string) => {
       const metrics = new RunnerMetrics(models.map((m) => m.name));
-      const p = new BatchProcessor({ store: new ReadModelStore(redis, prefix), models, decode, target: () => ({ kind: 'current' }), metrics, log: () => undefined });
+      const p = new BatchProcessor({
+        store: new ReadModelStore(redis, prefix),
+        models,
+        decode,
+        target: () => ({ kind: 'current' }),
+        metrics,
+        log: () => undefined,
+      });
       return { p, metrics };
     };
     const log = interleaved(['p-1', 'p-2', 'p-3'], 30);
@@ -58,7 +79,11 @@ describe('projectors sharing one consumer group', () => {
     // folded itself, which B has moved on from since.
     const a = processor(box.prefix);
     const b = processor(box.prefix);
-    for (const [who, from, to] of [[a, 0, 30], [b, 30, 60], [a, 60, 90]] as const) {
+    for (const [who, from, to] of [
+      [a, 0, 30],
+      [b, 30, 60],
+      [a, 60, 90],
+    ] as const) {
       expect(who.p.add(batchOf(from, to))).toBe(true);
       await who.p.flush();
     }
@@ -82,7 +107,10 @@ describe('projectors sharing one consumer group', () => {
   test('three projector processes: one joins, takes partitions, is killed with SIGKILL; the others take them back and the read models equal a clean rebuild', async () => {
     const box = sandbox('scale-out');
     await createTopics(admin, box, 3);
-    cleanups.push(() => removeSandbox(admin, redis, box, [box.group('live')]), () => dropKeys(redis, `${box.prefix}-clean`));
+    cleanups.push(
+      () => removeSandbox(admin, redis, box, [box.group('live')]),
+      () => dropKeys(redis, `${box.prefix}-clean`),
+    );
     const histories = Array.from({ length: 18 }, (_, i) => lifecycleHistory(`p-${String(i).padStart(2, '0')}`, 45));
     const round = (r: number) => histories.flatMap((h) => h.slice(r * 15, (r + 1) * 15));
     const spawnProjector = () => {
@@ -96,7 +124,11 @@ describe('projectors sharing one consumer group', () => {
       children.push(child);
       return child;
     };
-    const applied = (c: Child) => c.output().split('\n').filter((l) => l.startsWith('applied ')).length;
+    const applied = (c: Child) =>
+      c
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('applied ')).length;
     const caughtUp = (what: string) => untilCaughtUp(redis, admin, box.topic, box.prefix, what);
 
     const [first, second] = [spawnProjector(), spawnProjector()];
@@ -122,7 +154,15 @@ describe('projectors sharing one consumer group', () => {
     expect(applied(first) + applied(second)).toBeGreaterThan(0);
     expect(Math.min(applied(first), applied(second))).toBeGreaterThan(0);
 
-    const result = await rebuild({ registry: READ_MODEL_REGISTRY, kafka, redis, projections: READ_MODELS, topic: box.topic, keyPrefix: `${box.prefix}-clean`, log: () => undefined });
+    const result = await rebuild({
+      registry: READ_MODEL_REGISTRY,
+      kafka,
+      redis,
+      projections: READ_MODELS,
+      topic: box.topic,
+      keyPrefix: `${box.prefix}-clean`,
+      log: () => undefined,
+    });
     expect(result.events).toBe(18 * 45);
     for (const model of READ_MODELS.map((m) => m.name)) {
       const shared = await digestReadModel(redis, model, { prefix: box.prefix });

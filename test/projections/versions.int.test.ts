@@ -91,7 +91,16 @@ describe('read model versions (real Kafka and Redis)', () => {
     );
     expect(await status()).toMatch(new RegExp(`^work-board\\tgeneration ${old}\\tversion 1, code is 4: rebuild it\\tlag 0\\tgaps 0$`, 'm'));
 
-    const rebuilt = await rebuild({ registry: READ_MODEL_REGISTRY, kafka: clients.kafka, redis: clients.redis, projections: [workBoardProjection], topic: box.topic, keyPrefix: box.prefix, workers: 1, log: () => undefined });
+    const rebuilt = await rebuild({
+      registry: READ_MODEL_REGISTRY,
+      kafka: clients.kafka,
+      redis: clients.redis,
+      projections: [workBoardProjection],
+      topic: box.topic,
+      keyPrefix: box.prefix,
+      workers: 1,
+      log: () => undefined,
+    });
     const current = rebuilt.models[0]?.generation as string;
     expect(current).not.toBe(old);
     expect(await store.builtBy(WORK_BOARD, current)).toBe(workBoardProjection.version);

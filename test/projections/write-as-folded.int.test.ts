@@ -46,7 +46,11 @@ class RecordingStore extends ReadModelStore {
   readonly calls: Array<{ models: string[]; subjects: number; offsets: boolean }> = [];
 
   override apply(requests: readonly ApplyRequest[]) {
-    this.calls.push({ models: requests.map((r) => r.model), subjects: requests.reduce((n, r) => n + r.changes.length, 0), offsets: requests.some((r) => r.offsets.length > 0) });
+    this.calls.push({
+      models: requests.map((r) => r.model),
+      subjects: requests.reduce((n, r) => n + r.changes.length, 0),
+      offsets: requests.some((r) => r.offsets.length > 0),
+    });
     return super.apply(requests);
   }
 }

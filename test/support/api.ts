@@ -63,9 +63,24 @@ export async function startApiSystem(name: string, opts: { policy?: Policy; read
   const running: RunningWorker = await createWorker(cfg, { publisher, worker: { taskQueue, workflowBundle: await workflowBundle() } });
   const done = running.worker.run();
   const redis = createRedis(cfg);
-  const projector: Projector = await startProjector({ kafka, redis, projections: READ_MODELS, topic, deadLetterTopic, groupId: `${prefix}-projector`, keyPrefix: prefix });
+  const projector: Projector = await startProjector({
+    kafka,
+    redis,
+    projections: READ_MODELS,
+    topic,
+    deadLetterTopic,
+    groupId: `${prefix}-projector`,
+    keyPrefix: prefix,
+  });
   // The service exactly as `npm start` builds it, on this test's task queue and key prefix.
-  const service = await buildHttpService(cfg, { taskQueue, keyPrefix: prefix, policy: opts.policy ?? compressedPolicy, redis, readWaitMs: opts.readWaitMs ?? 15_000, checkResponses: true });
+  const service = await buildHttpService(cfg, {
+    taskQueue,
+    keyPrefix: prefix,
+    policy: opts.policy ?? compressedPolicy,
+    redis,
+    readWaitMs: opts.readWaitMs ?? 15_000,
+    checkResponses: true,
+  });
   const { app, lifecycle, tokens: tokenStore } = service;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -36,7 +36,8 @@ function stringOf(s: JsonSchema): fc.Arbitrary<string> {
   const fits = (v: string) => v.length >= (s.minLength ?? 0) && v.length <= (s.maxLength ?? Infinity) && patterns.every((p) => new RegExp(p).test(v));
   let base: fc.Arbitrary<string>;
   if (s.format === 'date-time') base = fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
-  else if (s.format === 'date') base = fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  else if (s.format === 'date')
+    base = fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
   else if (s.format === 'email') base = fc.emailAddress();
   else if (patterns[0] !== undefined) base = fc.stringMatching(new RegExp(withoutLookarounds(patterns[0])));
   else base = fc.string({ minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 40, 40) });
@@ -80,10 +81,13 @@ export function arbitraryOf(s: JsonSchema): fc.Arbitrary<unknown> {
 function objectOf(s: JsonSchema): fc.Arbitrary<Record<string, unknown>> {
   const props = s.properties ?? {};
   const required = new Set(s.required ?? []);
-  const known = fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, arbitraryOf(v)])), { requiredKeys: [...required].filter((k) => k in props) });
+  const known = fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, arbitraryOf(v)])), {
+    requiredKeys: [...required].filter((k) => k in props),
+  });
   if (typeof s.additionalProperties !== 'object') return known;
   // A record: keys as the document names them, at least as many as it asks for.
-  const keys = s.propertyNames === undefined ? fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/) : (arbitraryOf({ type: 'string', ...s.propertyNames }) as fc.Arbitrary<string>);
+  const keys =
+    s.propertyNames === undefined ? fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/) : (arbitraryOf({ type: 'string', ...s.propertyNames }) as fc.Arbitrary<string>);
   const extra = fc.dictionary(keys, arbitraryOf(s.additionalProperties), { minKeys: s.minProperties ?? 0, maxKeys: Math.min(s.maxProperties ?? 3, 3) });
   return fc.tuple(known, extra).map(([a, b]) => ({ ...b, ...a }));
 }

@@ -20,19 +20,42 @@ describe('the contract', () => {
 
   test('pathOf fills the parameters, each one path segment, under the API prefix', () => {
     expect(pathOf(COMMAND.assignTask, { id: 'acme-1', taskId: 'dd.x' })).toBe(`${API_PREFIX}/partnerships/acme-1/tasks/dd.x/assign`);
-    expect(pathOf(COMMAND.acknowledgeEscalation, { escalationId: 'acme-1/gate.launch:L1' })).toBe(`${API_PREFIX}/escalations/acme-1%2Fgate.launch%3AL1/acknowledge`);
+    expect(pathOf(COMMAND.acknowledgeEscalation, { escalationId: 'acme-1/gate.launch:L1' })).toBe(
+      `${API_PREFIX}/escalations/acme-1%2Fgate.launch%3AL1/acknowledge`,
+    );
     expect(pathOf(READ.reportWork, {})).toBe(`${API_PREFIX}/reports/work`);
   });
 });
 
 describe('the CLI checks a command body against its route before sending', () => {
-  test('a value the API would refuse: the API\'s field-named answer, exit 1, no request', async () => {
+  test("a value the API would refuse: the API's field-named answer, exit 1, no request", async () => {
     const o = io(OFFLINE);
     expect(await runCli(['score', 'acme-1', '--criterion', 'fit=3.5'], o)).toBe(1);
     expect(o.stderr).toBe('error: body.scores.fit: must be a whole number [422 invalid_field]\n');
 
     const risk = io(OFFLINE);
-    expect(await runCli(['risk', 'add', 'acme-1', '--title', 'FX', '--category', 'financial', '--likelihood', '3', '--impact', '4', '--owner', 'olga', '--data', '{"likelihood":9}'], risk)).toBe(1);
+    expect(
+      await runCli(
+        [
+          'risk',
+          'add',
+          'acme-1',
+          '--title',
+          'FX',
+          '--category',
+          'financial',
+          '--likelihood',
+          '3',
+          '--impact',
+          '4',
+          '--owner',
+          'olga',
+          '--data',
+          '{"likelihood":9}',
+        ],
+        risk,
+      ),
+    ).toBe(1);
     expect(risk.stderr).toMatch(/^error: body\.likelihood: .* \[422 invalid_field\]\n$/);
   });
 

@@ -5,7 +5,18 @@ import type { Plan } from '../../services/cli/spec';
 import { CliError, EXIT, exitCodeForStatus, problemError, problemMessage } from '../../services/cli/errors';
 import type { Io } from '../../services/cli/local';
 import { parseCommandLine } from '../../services/cli/parse';
-import { commandResult, duration, inbox, kpisReport, partnershipList, partnershipRisks, partnershipState, scorecard, timeline, workReport } from '../../services/cli/render';
+import {
+  commandResult,
+  duration,
+  inbox,
+  kpisReport,
+  partnershipList,
+  partnershipRisks,
+  partnershipState,
+  scorecard,
+  timeline,
+  workReport,
+} from '../../services/cli/render';
 import type { WorkReport } from '../../projections/work-board/read-model';
 import { runCli } from '../../services/cli/run';
 import { cellText, keyValues, table } from '../../services/cli/table';
@@ -34,11 +45,44 @@ function failure(argv: string[]): CliError {
   throw new Error(`expected ${argv.join(' ')} to fail`);
 }
 
-const REGISTER = ['--name', 'Acme Cloud', '--partner', 'Acme Ltd', '--kind', 'alliance', '--structure', 'contractual', '--owner', 'olga', '--pmo-lead', 'pat', '--sponsor', 'erin'];
+const REGISTER = [
+  '--name',
+  'Acme Cloud',
+  '--partner',
+  'Acme Ltd',
+  '--kind',
+  'alliance',
+  '--structure',
+  'contractual',
+  '--owner',
+  'olga',
+  '--pmo-lead',
+  'pat',
+  '--sponsor',
+  'erin',
+];
 
 describe('command line → request', () => {
   test('partnerships create: flags to the registration body, attributes typed, contract, --data merged over', () => {
-    const r = request(['partnerships', 'create', ...REGISTER, '--attr', 'region=EMEA', '--attr', 'seats=40', '--attr', 'zip=01234', '--attr', 'eu=true', '--contract-start', '2027-01-01T00:00:00Z', '--contract-end', '2028-01-01T00:00:00Z', '--data', '{"steeringCommittee":"board","name":"Acme Cloud EU"}']);
+    const r = request([
+      'partnerships',
+      'create',
+      ...REGISTER,
+      '--attr',
+      'region=EMEA',
+      '--attr',
+      'seats=40',
+      '--attr',
+      'zip=01234',
+      '--attr',
+      'eu=true',
+      '--contract-start',
+      '2027-01-01T00:00:00Z',
+      '--contract-end',
+      '2028-01-01T00:00:00Z',
+      '--data',
+      '{"steeringCommittee":"board","name":"Acme Cloud EU"}',
+    ]);
     expect(r).toEqual({
       method: 'POST',
       path: '/api/v1/partnerships',
@@ -77,11 +121,16 @@ describe('command line → request', () => {
       path: '/api/v1/partnerships/acme-1/timeline',
       query: { from: '5', limit: '10', after: undefined },
     });
-    expect(request(['partnerships', 'risks', 'acme-1', '--after', 'acme-1/9'])).toEqual({ method: 'GET', path: '/api/v1/partnerships/acme-1/risks', query: { after: 'acme-1/9' } });
+    expect(request(['partnerships', 'risks', 'acme-1', '--after', 'acme-1/9'])).toEqual({
+      method: 'GET',
+      path: '/api/v1/partnerships/acme-1/risks',
+      query: { after: 'acme-1/9' },
+    });
     expect(request(['partnerships', 'kpis', 'acme-1']).path).toBe('/api/v1/partnerships/acme-1/kpis');
     expect(request(['inbox'])).toEqual({ method: 'GET', path: '/api/v1/me/inbox', query: { limit: undefined, offset: undefined, after: undefined } });
     expect(request(['inbox', '--limit', '20', '--offset', '40']).query).toMatchObject({ limit: '20', offset: '40' });
-    for (const name of ['portfolio', 'cycle-times', 'work', 'calendar', 'kpis', 'risks']) expect(request(['reports', name]).path).toBe(`/api/v1/reports/${name}`);
+    for (const name of ['portfolio', 'cycle-times', 'work', 'calendar', 'kpis', 'risks'])
+      expect(request(['reports', name]).path).toBe(`/api/v1/reports/${name}`);
     expect(request(['reports', 'risks', '--min-severity', '10', '--status', 'open']).query).toMatchObject({ minSeverity: '10', status: 'open' });
     expect(request(['reports', 'calendar', '--kind', 'review', '--to', '2027-06-01']).query).toMatchObject({ kind: 'review', to: '2027-06-01' });
   });
@@ -94,7 +143,23 @@ describe('command line → request', () => {
     });
     expect(request(['score', 'acme-1', '--criterion', 'fit=4', '--evaluator', 'erin']).body).toEqual({ evaluator: 'erin', scores: { fit: 4 } });
 
-    const gate = request(['gate', 'acme-1', 'launch', 'advance', '--rationale', 'ready', '--contract-start', '2027-01-01T00:00:00Z', '--contract-end', '2028-01-01T00:00:00Z', '--notice-period', 'P90D', '--auto-renew', '--kpi', 'rev:Revenue generated:financial:800000:EUR']);
+    const gate = request([
+      'gate',
+      'acme-1',
+      'launch',
+      'advance',
+      '--rationale',
+      'ready',
+      '--contract-start',
+      '2027-01-01T00:00:00Z',
+      '--contract-end',
+      '2028-01-01T00:00:00Z',
+      '--notice-period',
+      'P90D',
+      '--auto-renew',
+      '--kpi',
+      'rev:Revenue generated:financial:800000:EUR',
+    ]);
     expect(gate).toEqual({
       method: 'POST',
       path: '/api/v1/partnerships/acme-1/gates/launch/decision',
@@ -112,12 +177,30 @@ describe('command line → request', () => {
       path: '/api/v1/partnerships/acme-1/tasks/dd.preliminary.x/assign',
       body: { owner: 'pat' },
     });
-    expect(request(['task', 'complete', 'acme-1', 'review.monthly.1', '--note', 'ok', '--kpi', 'rev=900000', '--health', 'trust_index=4', '--recommendation', 'renew']).body).toEqual({
+    expect(
+      request([
+        'task',
+        'complete',
+        'acme-1',
+        'review.monthly.1',
+        '--note',
+        'ok',
+        '--kpi',
+        'rev=900000',
+        '--health',
+        'trust_index=4',
+        '--recommendation',
+        'renew',
+      ]).body,
+    ).toEqual({
       note: 'ok',
       review: { kpiValues: { rev: 900000 }, healthRatings: { trust_index: 4 }, recommendation: 'renew' },
     });
     expect(request(['task', 'complete', 'acme-1', 'x']).body).toEqual({});
-    expect(request(['task', 'deadline', 'acme-1', 'x', '--due', '2030-01-01T12:00:00+02:00', '--reason', 'holidays']).body).toEqual({ dueAt: '2030-01-01T10:00:00.000Z', reason: 'holidays' });
+    expect(request(['task', 'deadline', 'acme-1', 'x', '--due', '2030-01-01T12:00:00+02:00', '--reason', 'holidays']).body).toEqual({
+      dueAt: '2030-01-01T10:00:00.000Z',
+      reason: 'holidays',
+    });
   });
 
   test('escalations ack: the reference is one path segment, its slash sent as %2F', () => {
@@ -129,12 +212,18 @@ describe('command line → request', () => {
   });
 
   test('tokens, policy and projections are done locally', () => {
-    expect(plan(['tokens', 'create', '--name', 'olivia', '--role', 'ops', '--role', 'legal'])).toEqual({ kind: 'local', action: { type: 'tokens.create', name: 'olivia', roles: ['ops', 'legal'] } });
+    expect(plan(['tokens', 'create', '--name', 'olivia', '--role', 'ops', '--role', 'legal'])).toEqual({
+      kind: 'local',
+      action: { type: 'tokens.create', name: 'olivia', roles: ['ops', 'legal'] },
+    });
     expect(plan(['tokens', 'revoke', 'olivia'])).toEqual({ kind: 'local', action: { type: 'tokens.revoke', idOrName: 'olivia' } });
     expect(plan(['tokens', 'list'])).toEqual({ kind: 'local', action: { type: 'tokens.list' } });
     expect(plan(['policy', 'validate', 'p.yaml'])).toEqual({ kind: 'local', action: { type: 'policy.validate', file: 'p.yaml' } });
     // Everything after `projections` belongs to the projections CLI, unparsed.
-    expect(plan(['projections', 'rebuild', '--read-model', 'summary', '--json'])).toEqual({ kind: 'local', action: { type: 'projections', argv: ['rebuild', '--read-model', 'summary', '--json'] } });
+    expect(plan(['projections', 'rebuild', '--read-model', 'summary', '--json'])).toEqual({
+      kind: 'local',
+      action: { type: 'projections', argv: ['rebuild', '--read-model', 'summary', '--json'] },
+    });
   });
 
   test('--json and --idempotency-key are read; --json may come first', () => {
@@ -151,7 +240,10 @@ describe('command line → request', () => {
       [['partnerships', 'show'], /^missing argument/],
       [['partnerships', 'show', 'a', 'b'], /^unexpected argument "b"/],
       [['partnerships', 'show', 'a', '--state', '--after', 'a/1'], /takes no --after/],
-      [['partnerships', 'create', ...REGISTER.slice(0, 6), '--kind', 'merger'], /--kind must be one of technology, business_development, alliance; got "merger"/],
+      [
+        ['partnerships', 'create', ...REGISTER.slice(0, 6), '--kind', 'merger'],
+        /--kind must be one of technology, business_development, alliance; got "merger"/,
+      ],
       [['gate', 'a', 'screening', 'maybe', '--rationale', 'r'], /the decision must be one of advance, reject/],
       [['gate', 'a', 'due-diligence', 'advance', '--rationale', 'r'], /the gate must be one of screening, dd.preliminary/],
       [['gate', 'a', 'launch', 'advance', '--rationale', 'r', '--contract-start', '2027-01-01'], /needs both --contract-start and --contract-end/],
@@ -186,7 +278,11 @@ describe('command line → request', () => {
     expect(text).toMatch(/exit codes:\n {2}0 {2}ok\n {2}1 .*\n {2}2 .*\n {2}3 .*\n {2}4 .*\n {2}5 .*\n {2}6 /);
     expect(text).toContain('PARTNERFLOW_REDIS_PREFIX');
     expect(parseCommandLine([])).toMatchObject({ kind: 'help', exitCode: 2 });
-    expect(parseCommandLine(['task', '--help'])).toMatchObject({ kind: 'help', exitCode: 0, text: expect.stringMatching(/^usage: partnerflow task <assign\|complete\|deadline>/) });
+    expect(parseCommandLine(['task', '--help'])).toMatchObject({
+      kind: 'help',
+      exitCode: 0,
+      text: expect.stringMatching(/^usage: partnerflow task <assign\|complete\|deadline>/),
+    });
     for (const c of COMMANDS.filter((c) => !c.passthrough)) {
       const h = parseCommandLine([...c.name.split(' '), '--help']);
       expect(h).toMatchObject({ kind: 'help', exitCode: 0, text: expect.stringContaining(`usage: partnerflow ${c.name}`) });
@@ -227,18 +323,50 @@ describe('command line → request', () => {
       path: '/api/v1/partnerships/acme-1/issues/issue.1/resolve',
       body: { resolution: 'fixed' },
     });
-    expect(request(['renewal', 'acme-1', 'renew', '--rationale', 'good year', '--term', 'P2Y']).body).toEqual({ decision: 'renew', rationale: 'good year', term: 'P2Y' });
-    expect(request(['renewal', 'acme-1', 'exit', '--rationale', 'done', '--notice-period', 'P30D']).body).toEqual({ decision: 'exit', rationale: 'done', noticePeriod: 'P30D' });
+    expect(request(['renewal', 'acme-1', 'renew', '--rationale', 'good year', '--term', 'P2Y']).body).toEqual({
+      decision: 'renew',
+      rationale: 'good year',
+      term: 'P2Y',
+    });
+    expect(request(['renewal', 'acme-1', 'exit', '--rationale', 'done', '--notice-period', 'P30D']).body).toEqual({
+      decision: 'exit',
+      rationale: 'done',
+      noticePeriod: 'P30D',
+    });
     expect(
-      request(['renewal', 'acme-1', 'renegotiate', '--rationale', 'new terms', '--contract-start', '2028-01-01T00:00:00Z', '--contract-end', '2029-01-01T00:00:00Z', '--notice-period', 'P60D']).body,
-    ).toEqual({ decision: 'renegotiate', rationale: 'new terms', contract: { start: '2028-01-01T00:00:00.000Z', end: '2029-01-01T00:00:00.000Z', noticePeriod: 'P60D' } });
-    expect(request(['exit', 'acme-1', '--reason', 'strategy changed'])).toEqual({ method: 'POST', path: '/api/v1/partnerships/acme-1/exit', body: { reason: 'strategy changed' } });
+      request([
+        'renewal',
+        'acme-1',
+        'renegotiate',
+        '--rationale',
+        'new terms',
+        '--contract-start',
+        '2028-01-01T00:00:00Z',
+        '--contract-end',
+        '2029-01-01T00:00:00Z',
+        '--notice-period',
+        'P60D',
+      ]).body,
+    ).toEqual({
+      decision: 'renegotiate',
+      rationale: 'new terms',
+      contract: { start: '2028-01-01T00:00:00.000Z', end: '2029-01-01T00:00:00.000Z', noticePeriod: 'P60D' },
+    });
+    expect(request(['exit', 'acme-1', '--reason', 'strategy changed'])).toEqual({
+      method: 'POST',
+      path: '/api/v1/partnerships/acme-1/exit',
+      body: { reason: 'strategy changed' },
+    });
   });
 
   test('their bad flags are usage errors naming the flag, before anything is sent', () => {
     expect(failure(['finding', 'acme-1', '--title', 't', '--category', 'financial', '--likelihood', '3']).message).toMatch(/^missing --impact/);
-    expect(failure(['risk', 'add', 'acme-1', '--title', 't', '--category', 'money', '--likelihood', '3', '--impact', '3', '--owner', 'o']).message).toMatch(/--category must be one of strategic/);
-    expect(failure(['risk', 'add', 'acme-1', '--title', 't', '--category', 'financial', '--likelihood', '6', '--impact', '3', '--owner', 'o']).message).toMatch(/--likelihood is a rating from 1 to 5, got "6"/);
+    expect(failure(['risk', 'add', 'acme-1', '--title', 't', '--category', 'money', '--likelihood', '3', '--impact', '3', '--owner', 'o']).message).toMatch(
+      /--category must be one of strategic/,
+    );
+    expect(failure(['risk', 'add', 'acme-1', '--title', 't', '--category', 'financial', '--likelihood', '6', '--impact', '3', '--owner', 'o']).message).toMatch(
+      /--likelihood is a rating from 1 to 5, got "6"/,
+    );
     expect(failure(['risk', 'update', 'acme-1', 'risk.1', '--note', 'n']).message).toMatch(/nothing to change/);
     expect(failure(['kpi', 'record', 'acme-1', 'revenue', 'lots']).message).toMatch(/the value of KPI revenue must be a number, got "lots"/);
     expect(failure(['issue', 'raise', 'acme-1', '--title', 't', '--severity', 'urgent']).message).toMatch(/--severity must be one of/);
@@ -249,7 +377,14 @@ describe('command line → request', () => {
   });
 
   test('flag values: attributes, KPI definitions', () => {
-    expect([attributeValue('40'), attributeValue('2.5'), attributeValue('007'), attributeValue('false'), attributeValue(''), attributeValue('1e3')]).toEqual([40, 2.5, '007', false, '', '1e3']);
+    expect([attributeValue('40'), attributeValue('2.5'), attributeValue('007'), attributeValue('false'), attributeValue(''), attributeValue('1e3')]).toEqual([
+      40,
+      2.5,
+      '007',
+      false,
+      '',
+      '1e3',
+    ]);
     expect(kpiDefinition('nps:Net promoter:relationship:40', 'gate')).toEqual({ id: 'nps', name: 'Net promoter', family: 'relationship', target: 40 });
     expect(() => kpiDefinition('nps:40', 'gate')).toThrow(/id:name:family:target/);
   });
@@ -257,33 +392,53 @@ describe('command line → request', () => {
 
 describe('tables', () => {
   test('columns aligned, headers upper-case, numbers to the right, trailing spaces trimmed', () => {
-    expect(table(['id', 'name', 'score'], [['acme-1', 'Acme', 4.25], ['b', 'Beta Partners', 12]])).toBe(
-      ['ID      NAME           SCORE', 'acme-1  Acme            4.25', 'b       Beta Partners     12', ''].join('\n'),
-    );
+    expect(
+      table(
+        ['id', 'name', 'score'],
+        [
+          ['acme-1', 'Acme', 4.25],
+          ['b', 'Beta Partners', 12],
+        ],
+      ),
+    ).toBe(['ID      NAME           SCORE', 'acme-1  Acme            4.25', 'b       Beta Partners     12', ''].join('\n'));
   });
 
   test('empty tables, missing values, booleans, lists, objects, long and multi-line cells', () => {
     expect(table(['a'], [])).toBe('(none)\n');
     expect(table(['a'], [], { empty: 'nothing here' })).toBe('nothing here\n');
-    expect([cellText(null), cellText(undefined), cellText(''), cellText(true), cellText(false), cellText(['a', 'b']), cellText([]), cellText({ a: 1 }), cellText(1 / 3)]).toEqual([
-      '-',
-      '-',
-      '-',
-      'yes',
-      'no',
-      'a, b',
-      '-',
-      '{"a":1}',
-      '0.333',
-    ]);
+    expect([
+      cellText(null),
+      cellText(undefined),
+      cellText(''),
+      cellText(true),
+      cellText(false),
+      cellText(['a', 'b']),
+      cellText([]),
+      cellText({ a: 1 }),
+      cellText(1 / 3),
+    ]).toEqual(['-', '-', '-', 'yes', 'no', 'a, b', '-', '{"a":1}', '0.333']);
     expect(cellText('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);
     expect(cellText('two\nlines')).toBe('two lines');
     // A column with a missing value is still a number column.
-    expect(table(['n', 'v'], [['a', 1], ['bb', null]])).toBe('N   V\na   1\nbb  -\n');
+    expect(
+      table(
+        ['n', 'v'],
+        [
+          ['a', 1],
+          ['bb', null],
+        ],
+      ),
+    ).toBe('N   V\na   1\nbb  -\n');
   });
 
   test('key/value blocks', () => {
-    expect(keyValues([['stage', 'screening'], ['open tasks', 3], ['contract', null]])).toBe('stage       screening\nopen tasks  3\ncontract    -\n');
+    expect(
+      keyValues([
+        ['stage', 'screening'],
+        ['open tasks', 3],
+        ['contract', null],
+      ]),
+    ).toBe('stage       screening\nopen tasks  3\ncontract    -\n');
   });
 
   test('renderers: a command answer and a list', () => {
@@ -296,9 +451,16 @@ describe('tables', () => {
       ],
       state: { stage: 'due_diligence', phase: 'preliminary', openTasks: [{}, {}] },
     });
-    expect(out).toMatch(/^registered\npartnership {2}acme-1\nstage {8}due_diligence \(preliminary\)\nacted as {5}pat \(ops\)\nopen tasks {3}2\nlast event {3}acme-1\/2 /);
+    expect(out).toMatch(
+      /^registered\npartnership {2}acme-1\nstage {8}due_diligence \(preliminary\)\nacted as {5}pat \(ops\)\nopen tasks {3}2\nlast event {3}acme-1\/2 /,
+    );
     expect(out).toMatch(/SEQ {2}EVENT ID {2}TYPE\n {2}1 {2}acme-1\/1 {2}PartnershipRegistered\n/);
-    const list = partnershipList({ total: 3, offset: 0, limit: 1, items: [{ partnershipId: 'acme-1', name: 'Acme', stage: 'screening', phase: null, kind: 'alliance', owner: 'olga', compositeScore: null, openTasks: 1 }] });
+    const list = partnershipList({
+      total: 3,
+      offset: 0,
+      limit: 1,
+      items: [{ partnershipId: 'acme-1', name: 'Acme', stage: 'screening', phase: null, kind: 'alliance', owner: 'olga', compositeScore: null, openTasks: 1 }],
+    });
     expect(list).toMatch(/^ID {6}NAME {2}STAGE {6}KIND {6}OWNER/);
     expect(list).toContain('1–1 of 3 (more with --offset)');
     expect(partnershipList({ total: 0, items: [] })).toBe('no partnerships match\n');
@@ -314,13 +476,23 @@ describe('tables', () => {
       ],
     });
     expect(trail).toMatch(/^id {10}acme-1\nevents {6}3\n/);
-    expect(trail).toMatch(/SEQ {2}AT {24}EVENT {18}V {2}BY\n {2}1 {2}2026-01-01T00:00:00.000Z {2}PartnershipRegistered {2}1 {2}pat \(ops\)\n {2}2 .* {2}partnerflow \(system\)\n/);
-    expect(trail).toContain('more from --from 3');
-    expect(partnershipRisks([{ partnershipId: 'acme-1', riskId: 'r-1', severity: 12, status: 'open', category: 'financial', owner: 'olga', title: 'FX exposure' }])).toBe(
-      ['RISK  SEVERITY  STATUS  CATEGORY   OWNER  TITLE', 'r-1         12  open    financial  olga   FX exposure', ''].join('\n'),
+    expect(trail).toMatch(
+      /SEQ {2}AT {24}EVENT {18}V {2}BY\n {2}1 {2}2026-01-01T00:00:00.000Z {2}PartnershipRegistered {2}1 {2}pat \(ops\)\n {2}2 .* {2}partnerflow \(system\)\n/,
     );
+    expect(trail).toContain('more from --from 3');
+    expect(
+      partnershipRisks([{ partnershipId: 'acme-1', riskId: 'r-1', severity: 12, status: 'open', category: 'financial', owner: 'olga', title: 'FX exposure' }]),
+    ).toBe(['RISK  SEVERITY  STATUS  CATEGORY   OWNER  TITLE', 'r-1         12  open    financial  olga   FX exposure', ''].join('\n'));
     expect(partnershipRisks([])).toBe('no risks recorded\n');
-    const task = { partnershipId: 'acme-1', taskId: 'dd.1', kind: 'checklist' as const, title: 'Financials', owner: 'olga', dueAt: '2026-01-05T00:00:00.000Z', openedAt: '2026-01-01T00:00:00.000Z' };
+    const task = {
+      partnershipId: 'acme-1',
+      taskId: 'dd.1',
+      kind: 'checklist' as const,
+      title: 'Financials',
+      owner: 'olga',
+      dueAt: '2026-01-05T00:00:00.000Z',
+      openedAt: '2026-01-01T00:00:00.000Z',
+    };
     const work = workReport({
       at: '2026-01-06T00:00:00.000Z',
       openTasks: { total: 3, offset: 0, limit: 1, items: [task] },
@@ -329,11 +501,25 @@ describe('tables', () => {
         total: 2,
         offset: 0,
         limit: 1,
-        items: [{ partnershipId: 'acme-1', escalationId: 'dd.1:0:L1', taskId: 'dd.1', step: 'L1', addressee: { role: 'pmo_lead', id: 'pat' }, firedAt: '2026-01-05T00:00:00.000Z', respondBy: null, acknowledgedAt: null, ageMs: 86_400_000 }],
+        items: [
+          {
+            partnershipId: 'acme-1',
+            escalationId: 'dd.1:0:L1',
+            taskId: 'dd.1',
+            step: 'L1',
+            addressee: { role: 'pmo_lead', id: 'pat' },
+            firedAt: '2026-01-05T00:00:00.000Z',
+            respondBy: null,
+            acknowledgedAt: null,
+            ageMs: 86_400_000,
+          },
+        ],
         byLevel: { L1: 1, L2: 1 },
         byAddressee: { pat: 1, sam: 1 },
       },
-    } satisfies WorkReport).split('\n').map((l) => l.trimEnd());
+    } satisfies WorkReport)
+      .split('\n')
+      .map((l) => l.trimEnd());
     expect(work).toContain('1–1 of 3 (more with --offset)');
     expect(work).toContain('acme-1/dd.1:0:L1  L1     pat (pmo_lead)  1d 0h  -');
     expect(work).toContain('1–1 of 2 (more with --offset)');
@@ -342,7 +528,9 @@ describe('tables', () => {
     const state = partnershipState({
       partnershipId: 'acme-1',
       openTasks: [],
-      openEscalations: [{ id: 'dd.1:0:L1', taskId: 'dd.1', level: 'L1', addressee: { role: 'pmo_lead', id: 'pat' }, at: '2026-01-05T00:00:00.000Z', acknowledgedAt: null }],
+      openEscalations: [
+        { id: 'dd.1:0:L1', taskId: 'dd.1', level: 'L1', addressee: { role: 'pmo_lead', id: 'pat' }, at: '2026-01-05T00:00:00.000Z', acknowledgedAt: null },
+      ],
     });
     expect(state.split('\n').map((l) => l.trimEnd())).toContain('acme-1/dd.1:0:L1  L1     pat (pmo_lead)  2026-01-05T00:00:00.000Z  -');
     const kpiLines = kpisReport({
@@ -353,14 +541,26 @@ describe('tables', () => {
         { partnershipId: 'acme-1', roi: { gain: 900, cost: 300, roi: 2 }, kpis: [], health: {} },
         { partnershipId: 'acme-2', roi: null, kpis: [], health: {} },
       ],
-    }).split('\n').map((l) => l.trimEnd());
+    })
+      .split('\n')
+      .map((l) => l.trimEnd());
     expect(kpiLines).toContain('acme-1       2');
     expect(kpiLines).toContain('acme-2       not yet (needs a gain and a cost KPI)');
     expect(kpiLines).toContain('1–2 of 3 (more with --offset)');
     // A list shown whole has no footer.
     expect(work.filter((l) => l.startsWith('1–1 of 1'))).toEqual([]);
-    const item = { partnershipId: 'acme-1', escalationId: 'dd.1:0:L1', kind: 'escalation', step: 'L1', firedAt: '2026-01-05T00:00:00.000Z', respondBy: null, taskTitle: 'Legal review' };
-    const inboxPage = inbox({ person: 'pat', total: 3, offset: 1, limit: 1, items: [item] }).split('\n').map((l) => l.trimEnd());
+    const item = {
+      partnershipId: 'acme-1',
+      escalationId: 'dd.1:0:L1',
+      kind: 'escalation',
+      step: 'L1',
+      firedAt: '2026-01-05T00:00:00.000Z',
+      respondBy: null,
+      taskTitle: 'Legal review',
+    };
+    const inboxPage = inbox({ person: 'pat', total: 3, offset: 1, limit: 1, items: [item] })
+      .split('\n')
+      .map((l) => l.trimEnd());
     expect(inboxPage[0]).toBe('inbox of pat');
     expect(inboxPage).toContain('2–2 of 3 (more with --offset)');
     expect(inbox({ person: 'pat', total: 1, offset: 0, limit: 100, items: [item] })).not.toMatch(/ of 1/);
@@ -368,7 +568,18 @@ describe('tables', () => {
     const card = scorecard({
       partnershipId: 'acme-1',
       roi: { gain: 900, cost: 300, roi: 2 },
-      kpis: [{ kpiId: 'revenue', family: 'financial', direction: 'higher_is_better', target: 800, latest: { value: 900, at: 'x' }, met: true, unit: 'EUR', trend: [{}, {}] }],
+      kpis: [
+        {
+          kpiId: 'revenue',
+          family: 'financial',
+          direction: 'higher_is_better',
+          target: 800,
+          latest: { value: 900, at: 'x' },
+          met: true,
+          unit: 'EUR',
+          trend: [{}, {}],
+        },
+      ],
       health: { trust_index: { rating: 4, at: '2026-01-01T00:00:00.000Z' } },
     });
     expect(card).toMatch(/^id {3}acme-1\nroi {2}2 \(gain 900, cost 300\)\n/);
@@ -385,7 +596,13 @@ describe('problems → one line and an exit code', () => {
   });
 
   test('the detail, the fields it does not name, and [status code]', () => {
-    const conflict = { type: 'urn:partnerflow:problem:wrong_stage', title: 'Conflict', status: 409, detail: 'the partnership is in due_diligence', code: 'wrong_stage' };
+    const conflict = {
+      type: 'urn:partnerflow:problem:wrong_stage',
+      title: 'Conflict',
+      status: 409,
+      detail: 'the partnership is in due_diligence',
+      code: 'wrong_stage',
+    };
     expect(problemMessage(409, conflict)).toBe('the partnership is in due_diligence [409 wrong_stage]');
     expect(problemError(409, conflict).exitCode).toBe(EXIT.conflict);
 
@@ -400,7 +617,9 @@ describe('problems → one line and an exit code', () => {
       ],
     };
     expect(problemMessage(400, validation)).toBe('body.name: required (string) (fields: body.kind: invalid option) [400 malformed_request]');
-    expect(problemMessage(422, { detail: 'multi\nline\n  detail', errors: [{ field: 'body.x', message: '' }] })).toBe('multi line detail (fields: body.x) [422]');
+    expect(problemMessage(422, { detail: 'multi\nline\n  detail', errors: [{ field: 'body.x', message: '' }] })).toBe(
+      'multi line detail (fields: body.x) [422]',
+    );
     expect(problemMessage(502, '<html>\n<body>Bad gateway</body></html>')).toBe('the server answered HTTP 502: <html> <body>Bad gateway</body></html>');
     expect(problemMessage(500, undefined)).toBe('the server answered HTTP 500');
   });
@@ -433,7 +652,9 @@ describe('the HTTP client', () => {
     expect(baseUrlOf(' https://pf.example.com/ops/ ')).toBe('https://pf.example.com/ops');
     expect(() => baseUrlOf('not a url')).toThrow(CliError);
     expect(() => baseUrlOf('ftp://x')).toThrow(/http:\/\/ or https:\/\//);
-    expect(requestUrl('http://h', { path: '/api/v1/partnerships', query: { stage: 'screening', kind: undefined, owner: 'a b' } })).toBe('http://h/api/v1/partnerships?stage=screening&owner=a+b');
+    expect(requestUrl('http://h', { path: '/api/v1/partnerships', query: { stage: 'screening', kind: undefined, owner: 'a b' } })).toBe(
+      'http://h/api/v1/partnerships?stage=screening&owner=a+b',
+    );
   });
 
   test('a POST carries the bearer token, JSON and an Idempotency-Key; a GET no key', async () => {
@@ -454,7 +675,11 @@ describe('the HTTP client', () => {
   });
 
   test('a network failure or a 503 is retried with the same Idempotency-Key; a replay is reported', async () => {
-    const { fetch, calls } = fakeFetch([refused(), jsonAnswer(503, { detail: 'busy', code: 'unavailable' }, { 'retry-after': '1' }), jsonAnswer(200, { ok: 1 }, { 'idempotent-replayed': 'true' })]);
+    const { fetch, calls } = fakeFetch([
+      refused(),
+      jsonAnswer(503, { detail: 'busy', code: 'unavailable' }, { 'retry-after': '1' }),
+      jsonAnswer(200, { ok: 1 }, { 'idempotent-replayed': 'true' }),
+    ]);
     const sleeps: number[] = [];
     const client = new ApiClient({ token: 't', idempotencyKey: 'k-1', fetch, sleep: async (ms) => sleeps.push(ms) });
     const answer = await client.send({ method: 'POST', path: '/x', body: {} });
@@ -466,19 +691,35 @@ describe('the HTTP client', () => {
   test('failures become CliErrors with their exit code', async () => {
     const noRetry = { token: 't', retries: 0 };
     const conflict = new ApiClient({ ...noRetry, fetch: fakeFetch([jsonAnswer(409, { detail: 'already decided', code: 'wrong_stage' })]).fetch });
-    await expect(conflict.send({ method: 'POST', path: '/x' })).rejects.toMatchObject({ exitCode: EXIT.conflict, message: 'already decided [409 wrong_stage]' });
+    await expect(conflict.send({ method: 'POST', path: '/x' })).rejects.toMatchObject({
+      exitCode: EXIT.conflict,
+      message: 'already decided [409 wrong_stage]',
+    });
 
     const down = new ApiClient({ ...noRetry, baseUrl: 'http://127.0.0.1:1', fetch: fakeFetch([refused()]).fetch });
-    await expect(down.send({ method: 'GET', path: '/x' })).rejects.toMatchObject({ exitCode: EXIT.unavailable, message: expect.stringMatching(/^cannot reach partnerflow at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/) });
+    await expect(down.send({ method: 'GET', path: '/x' })).rejects.toMatchObject({
+      exitCode: EXIT.unavailable,
+      message: expect.stringMatching(/^cannot reach partnerflow at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/),
+    });
 
-    const reset = new ApiClient({ ...noRetry, idempotencyKey: 'k-9', fetch: fakeFetch([Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })]).fetch });
-    await expect(reset.send({ method: 'POST', path: '/x' })).rejects.toMatchObject({ exitCode: EXIT.unavailable, message: expect.stringContaining('--idempotency-key k-9') });
+    const reset = new ApiClient({
+      ...noRetry,
+      idempotencyKey: 'k-9',
+      fetch: fakeFetch([Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })]).fetch,
+    });
+    await expect(reset.send({ method: 'POST', path: '/x' })).rejects.toMatchObject({
+      exitCode: EXIT.unavailable,
+      message: expect.stringContaining('--idempotency-key k-9'),
+    });
 
     const broken = new ApiClient({ ...noRetry, fetch: fakeFetch([jsonAnswer(500, { detail: 'bug, ref 1', code: 'internal_error' })]).fetch });
     await expect(broken.send({ method: 'GET', path: '/x' })).rejects.toMatchObject({ exitCode: EXIT.unavailable });
 
     const anonymous = new ApiClient({ fetch: fakeFetch([]).fetch });
-    await expect(anonymous.send({ method: 'GET', path: '/x' })).rejects.toMatchObject({ exitCode: EXIT.auth, message: expect.stringContaining('PARTNERFLOW_TOKEN') });
+    await expect(anonymous.send({ method: 'GET', path: '/x' })).rejects.toMatchObject({
+      exitCode: EXIT.auth,
+      message: expect.stringContaining('PARTNERFLOW_TOKEN'),
+    });
   });
 });
 

@@ -6,7 +6,16 @@ describe('configuration from the environment', () => {
     expect(cfg.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'partnerflow', local: true, port: 7233, uiPort: 8233 });
     expect(cfg.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], local: true, port: 9092, controllerPort: 9093 });
     expect(cfg.redis).toMatchObject({ url: 'redis://127.0.0.1:6379', local: true, port: 6379 });
-    expect(cfg.http).toEqual({ host: '127.0.0.1', port: 8080, bodyLimit: 65536, readWaitMs: 5000, projectorMetricsPort: 9464, requestTimeoutMs: 30000, rateLimitPerMinute: 1200, maxReadWaiters: 256 });
+    expect(cfg.http).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      bodyLimit: 65536,
+      readWaitMs: 5000,
+      projectorMetricsPort: 9464,
+      requestTimeoutMs: 30000,
+      rateLimitPerMinute: 1200,
+      maxReadWaiters: 256,
+    });
     expect(cfg.redis.prefix).toBe('pf');
   });
 

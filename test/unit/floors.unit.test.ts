@@ -23,9 +23,14 @@ describe('the floors lint rule', () => {
   beforeAll(() => {
     for (const [file, source] of cases) fs.writeFileSync(path.join(root, file), source);
     try {
-      const run = spawnSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', ...cases.map(([f]) => f)], { cwd: root, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', ...cases.map(([f]) => f)], {
+        cwd: root,
+        encoding: 'utf8',
+      });
       const report = JSON.parse(run.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string | null; message: string }> }>;
-      results = new Map(report.map((r) => [path.relative(root, r.filePath), r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)]));
+      results = new Map(
+        report.map((r) => [path.relative(root, r.filePath), r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)]),
+      );
     } finally {
       for (const [file] of cases) fs.rmSync(path.join(root, file), { force: true });
     }

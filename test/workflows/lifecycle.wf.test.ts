@@ -150,7 +150,12 @@ describe('the partnership lifecycle on the time-skipping server', () => {
     const milestones = ['due_diligence', 'dd.detailed', 'dd.final', 'launch'] as const;
     if (stepsBefore > 0) await driveTo(lc, id, milestones[stepsBefore - 1] as (typeof milestones)[number], compressedPolicy);
     if (gate === 'screening') {
-      await lc.command(id, 'SubmitScreeningScore', { evaluator: people.exec.id, scores: { 'strategic-fit': 1, 'market-impact': 2, 'technical-compatibility': 2, 'financial-value': 1, risk: 2 } }, people.exec);
+      await lc.command(
+        id,
+        'SubmitScreeningScore',
+        { evaluator: people.exec.id, scores: { 'strategic-fit': 1, 'market-impact': 2, 'technical-compatibility': 2, 'financial-value': 1, risk: 2 } },
+        people.exec,
+      );
     } else {
       await completeChecklist(lc, id);
     }
@@ -182,7 +187,10 @@ describe('the partnership lifecycle on the time-skipping server', () => {
     expect(registered(await lc.state(id)).sequence).toBe(sequence);
     // The test server keeps the (empty) workflow tasks that carried the rejections; the dev-server test checks for none at all.
     const updateEvents = ((await handle.fetchHistory()).events ?? []).filter(
-      (e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateCompletedEventAttributes || e.workflowExecutionUpdateAdmittedEventAttributes,
+      (e) =>
+        e.workflowExecutionUpdateAcceptedEventAttributes ||
+        e.workflowExecutionUpdateCompletedEventAttributes ||
+        e.workflowExecutionUpdateAdmittedEventAttributes,
     );
     // Two accepted updates (score, gate), each accepted and completed: nothing from the four refusals.
     expect(updateEvents).toHaveLength(4);
@@ -244,7 +252,9 @@ describe('the partnership lifecycle on the time-skipping server', () => {
     const runs: number[] = [];
     let runId: string | undefined = handle.firstExecutionRunId;
     while (runId !== undefined) {
-      const history: Awaited<ReturnType<ReturnType<typeof env.client.workflow.getHandle>['fetchHistory']>> = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      const history: Awaited<ReturnType<ReturnType<typeof env.client.workflow.getHandle>['fetchHistory']>> = await env.client.workflow
+        .getHandle(handle.workflowId, runId)
+        .fetchHistory();
       const events: NonNullable<typeof history.events> = history.events ?? [];
       runs.push(events.length);
       runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;

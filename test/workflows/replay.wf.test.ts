@@ -11,7 +11,12 @@ const HISTORIES = path.join(__dirname, '..', 'histories');
  * A change that breaks determinism fails here: guard it with patched() instead.
  */
 describe('recorded lifecycle histories', () => {
-  const files = fs.existsSync(HISTORIES) ? fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = fs.existsSync(HISTORIES)
+    ? fs
+        .readdirSync(HISTORIES)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
 
   test('the committed set covers the ladder, rejections, a whole life and continue-as-new', () => {
     expect(files).toEqual(

@@ -10,7 +10,7 @@ export const GATE_COMMANDS: readonly CommandSpec[] = [
     name: 'score',
     synopsis: '<id> --criterion <criterion=score>... [--evaluator <person>]',
     summary: "submit an evaluator's screening scores (1–5 per criterion)",
-    help: ['--criterion <id=score>   repeatable, one per criterion of the policy', '--evaluator <person>     default: you (the token\'s person)'],
+    help: ['--criterion <id=score>   repeatable, one per criterion of the policy', "--evaluator <person>     default: you (the token's person)"],
     options: { criterion: { type: 'string', multiple: true }, evaluator: { type: 'string' } },
     args: [1, 1],
     write: true,
@@ -41,7 +41,9 @@ export const GATE_COMMANDS: readonly CommandSpec[] = [
       const gate = oneOf(gateArg, gateIdSchema.options, 'the gate', c);
       const outcome = oneOf(outcomeArg, ['advance', 'reject'] as const, 'the decision', c);
       const kpis = many(p, 'kpi').map((k) => kpiDefinition(k, c));
-      const b = body(p, c, { outcome, rationale: one(p, 'rationale'), contract: contractOf(p, c), kpis: kpis.length > 0 ? kpis : undefined }, [['rationale', '--rationale']]);
+      const b = body(p, c, { outcome, rationale: one(p, 'rationale'), contract: contractOf(p, c), kpis: kpis.length > 0 ? kpis : undefined }, [
+        ['rationale', '--rationale'],
+      ]);
       return apiWrite(COMMAND.decideGate, { id, gate }, b, `${gate} gate: ${outcome === 'advance' ? 'advanced' : 'rejected'}`);
     },
   },

@@ -15,7 +15,7 @@ export const ISSUE_COMMANDS: readonly CommandSpec[] = [
       `--severity <s>           ${issueSeveritySchema.options.join(' | ')} (sets the due date from the policy)`,
       '--description <text>',
       '--owner <person>         default: the partnership owner',
-      '--due <time>             instead of the severity\'s resolution time (ISO 8601)',
+      "--due <time>             instead of the severity's resolution time (ISO 8601)",
     ],
     options: { title: { type: 'string' }, severity: { type: 'string' }, description: { type: 'string' }, owner: { type: 'string' }, due: { type: 'string' } },
     args: [1, 1],

@@ -5,7 +5,22 @@ import { stageSchema } from '../../contract/responses';
 import type { ParamsOf } from '../../contract/paths';
 import { READ, type ReadContract } from '../../contract/reads';
 import { usageError } from '../errors';
-import { one, many, flag, pairs, attributeValue, oneOf, body, contractOf, READ_HELP, PAGE_HELP, CONTRACT_HELP, CONTRACT_OPTIONS, PAGE_OPTIONS, pageQuery } from '../flags';
+import {
+  one,
+  many,
+  flag,
+  pairs,
+  attributeValue,
+  oneOf,
+  body,
+  contractOf,
+  READ_HELP,
+  PAGE_HELP,
+  CONTRACT_HELP,
+  CONTRACT_OPTIONS,
+  PAGE_OPTIONS,
+  pageQuery,
+} from '../flags';
 import * as render from '../render';
 import { apiRead, apiWrite, type CommandSpec } from '../spec';
 
@@ -148,5 +163,10 @@ export const PARTNERSHIP_COMMANDS: readonly CommandSpec[] = [
     options: { from: { type: 'string' }, limit: { type: 'string' } },
   }),
   partnershipView('risks', READ.getPartnershipRisks, "a partnership's risks, most severe first", render.partnershipRisks),
-  partnershipView('kpis', READ.getPartnershipScorecard, "a partnership's KPI scorecard: latest value against target, ROI, relationship health", render.scorecard),
+  partnershipView(
+    'kpis',
+    READ.getPartnershipScorecard,
+    "a partnership's KPI scorecard: latest value against target, ROI, relationship health",
+    render.scorecard,
+  ),
 ];

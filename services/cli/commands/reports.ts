@@ -32,7 +32,7 @@ export const REPORT_COMMANDS: readonly CommandSpec[] = [
     name: 'reports work',
     synopsis: '[--owner <person>] [--limit <n>] [--offset <n>]',
     summary: 'open tasks by due date, overdue items, open escalations (counted by level and addressee)',
-    help: ['--owner <person>         only this person\'s tasks', '--limit <n>, --offset <n>   paging of each list (default 100 from 0)', READ_HELP],
+    help: ["--owner <person>         only this person's tasks", '--limit <n>, --offset <n>   paging of each list (default 100 from 0)', READ_HELP],
     options: { owner: { type: 'string' }, ...PAGE_OPTIONS },
     args: [0, 0],
     after: true,
@@ -42,11 +42,17 @@ export const REPORT_COMMANDS: readonly CommandSpec[] = [
     name: 'reports calendar',
     synopsis: '[--from <date>] [--to <date>] [--kind <kind>]',
     summary: 'upcoming reviews, renewal windows, contract ends, notice ends',
-    help: ['--from <date>            default: now', '--to <date>              default: 90 days after --from', `--kind <kind>            ${calendarKindSchema.options.join(' | ')}`, READ_HELP],
+    help: [
+      '--from <date>            default: now',
+      '--to <date>              default: 90 days after --from',
+      `--kind <kind>            ${calendarKindSchema.options.join(' | ')}`,
+      READ_HELP,
+    ],
     options: { from: { type: 'string' }, to: { type: 'string' }, kind: { type: 'string' } },
     args: [0, 0],
     after: true,
-    plan: (p) => apiRead(READ.reportCalendar, {}, render.calendarReport, { from: one(p, 'from'), to: one(p, 'to'), kind: one(p, 'kind'), after: one(p, 'after') }),
+    plan: (p) =>
+      apiRead(READ.reportCalendar, {}, render.calendarReport, { from: one(p, 'from'), to: one(p, 'to'), kind: one(p, 'kind'), after: one(p, 'after') }),
   },
   {
     name: 'reports kpis',
@@ -66,6 +72,12 @@ export const REPORT_COMMANDS: readonly CommandSpec[] = [
     options: { 'min-severity': { type: 'string' }, status: { type: 'string' }, ...PAGE_OPTIONS },
     args: [0, 0],
     after: true,
-    plan: (p) => apiRead(READ.reportRisks, {}, render.risksReport, { minSeverity: one(p, 'min-severity'), status: one(p, 'status'), ...pageQuery(p), after: one(p, 'after') }),
+    plan: (p) =>
+      apiRead(READ.reportRisks, {}, render.risksReport, {
+        minSeverity: one(p, 'min-severity'),
+        status: one(p, 'status'),
+        ...pageQuery(p),
+        after: one(p, 'after'),
+      }),
   },
 ];

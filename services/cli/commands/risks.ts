@@ -46,7 +46,8 @@ function riskFields(p: Parsed, command: string): Record<string, unknown> {
 export const RISK_COMMANDS: readonly CommandSpec[] = [
   {
     name: 'finding',
-    synopsis: '<id> --title <text> --category <c> --likelihood <1-5> --impact <1-5> [--task <taskId>] [--detail <text>] [--owner <person>] [--mitigation <text>...]',
+    synopsis:
+      '<id> --title <text> --category <c> --likelihood <1-5> --impact <1-5> [--task <taskId>] [--detail <text>] [--owner <person>] [--mitigation <text>...]',
     summary: 'record a due-diligence finding (it enters the risk register)',
     help: [
       '--title <text>',
@@ -71,7 +72,13 @@ export const RISK_COMMANDS: readonly CommandSpec[] = [
     name: 'risk add',
     synopsis: '<id> --title <text> --category <c> --likelihood <1-5> --impact <1-5> --owner <person> [--mitigation <text>...]',
     summary: 'add a risk to the register',
-    help: ['--title <text>', `--category <c>           ${riskCategorySchema.options.join(' | ')}`, '--likelihood <1-5>, --impact <1-5>', '--owner <person>', '--mitigation <text>      repeatable'],
+    help: [
+      '--title <text>',
+      `--category <c>           ${riskCategorySchema.options.join(' | ')}`,
+      '--likelihood <1-5>, --impact <1-5>',
+      '--owner <person>',
+      '--mitigation <text>      repeatable',
+    ],
     options: RISK_OPTIONS,
     args: [1, 1],
     write: true,
@@ -86,7 +93,13 @@ export const RISK_COMMANDS: readonly CommandSpec[] = [
     name: 'risk update',
     synopsis: '<id> <riskId> [--likelihood <1-5>] [--impact <1-5>] [--owner <person>] [--mitigation <text>...] [--status <s>] [--note <text>]',
     summary: "change a risk's rating, owner, mitigation or status",
-    help: ['--likelihood <1-5>, --impact <1-5>', '--owner <person>', '--mitigation <text>      repeatable; replaces the list', `--status <s>             ${riskStatusSchema.options.join(' | ')}`, '--note <text>'],
+    help: [
+      '--likelihood <1-5>, --impact <1-5>',
+      '--owner <person>',
+      '--mitigation <text>      repeatable; replaces the list',
+      `--status <s>             ${riskStatusSchema.options.join(' | ')}`,
+      '--note <text>',
+    ],
     options: { ...RISK_OPTIONS, status: { type: 'string' }, note: { type: 'string' } },
     args: [2, 2],
     write: true,
@@ -94,7 +107,11 @@ export const RISK_COMMANDS: readonly CommandSpec[] = [
       const c = this.name;
       const [id, riskId] = p.args as [string, string];
       const status = one(p, 'status');
-      const b = body(p, c, { ...riskFields(p, c), status: status === undefined ? undefined : oneOf(status, riskStatusSchema.options, '--status', c), note: one(p, 'note') });
+      const b = body(p, c, {
+        ...riskFields(p, c),
+        status: status === undefined ? undefined : oneOf(status, riskStatusSchema.options, '--status', c),
+        note: one(p, 'note'),
+      });
       if (['likelihood', 'impact', 'owner', 'mitigation', 'status'].every((f) => b[f] === undefined)) {
         throw usageError('nothing to change: give --likelihood, --impact, --owner, --mitigation or --status', c);
       }

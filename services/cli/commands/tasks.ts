@@ -31,7 +31,13 @@ export const TASK_COMMANDS: readonly CommandSpec[] = [
       '--summary <text>         the review summary',
       '--recommendation <r>     renew | expand | terminate',
     ],
-    options: { note: { type: 'string' }, kpi: { type: 'string', multiple: true }, health: { type: 'string', multiple: true }, summary: { type: 'string' }, recommendation: { type: 'string' } },
+    options: {
+      note: { type: 'string' },
+      kpi: { type: 'string', multiple: true },
+      health: { type: 'string', multiple: true },
+      summary: { type: 'string' },
+      recommendation: { type: 'string' },
+    },
     args: [2, 2],
     write: true,
     plan(p) {
@@ -49,7 +55,8 @@ export const TASK_COMMANDS: readonly CommandSpec[] = [
               kpiValues: kpiValues.length > 0 ? Object.fromEntries(kpiValues) : undefined,
               healthRatings: health.length > 0 ? Object.fromEntries(health) : undefined,
               summary,
-              recommendation: recommendation === undefined ? undefined : oneOf(recommendation, ['renew', 'expand', 'terminate'] as const, '--recommendation', c),
+              recommendation:
+                recommendation === undefined ? undefined : oneOf(recommendation, ['renew', 'expand', 'terminate'] as const, '--recommendation', c),
             })
           : undefined;
       const b = body(p, c, { note: one(p, 'note'), review });

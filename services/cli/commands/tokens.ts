@@ -21,18 +21,24 @@ export const TOKEN_COMMANDS: readonly CommandSpec[] = [
       const c = this.name;
       const name = one(p, 'name');
       const roles = many(p, 'role');
-      const missing = [name === undefined || name.trim() === '' ? '--name' : undefined, roles.length === 0 ? '--role' : undefined].filter((m) => m !== undefined);
+      const missing = [name === undefined || name.trim() === '' ? '--name' : undefined, roles.length === 0 ? '--role' : undefined].filter(
+        (m) => m !== undefined,
+      );
       if (missing.length > 0) throw usageError(`missing ${missing.join(', ')}`, c);
       for (const r of roles) oneOf(r, roleSchema.options, '--role', c);
       const days = one(p, 'expires-in-days');
-      if (days !== undefined && !(/^\d{1,4}$/.test(days) && Number(days) >= 1 && Number(days) <= 3650)) throw usageError('--expires-in-days takes a whole number of days from 1 to 3650', c);
-      return { kind: 'local', action: { type: 'tokens.create', name: (name as string).trim(), roles, ...(days === undefined ? {} : { expiresInDays: Number(days) }) } };
+      if (days !== undefined && !(/^\d{1,4}$/.test(days) && Number(days) >= 1 && Number(days) <= 3650))
+        throw usageError('--expires-in-days takes a whole number of days from 1 to 3650', c);
+      return {
+        kind: 'local',
+        action: { type: 'tokens.create', name: (name as string).trim(), roles, ...(days === undefined ? {} : { expiresInDays: Number(days) }) },
+      };
     },
   },
   {
     name: 'tokens revoke',
     synopsis: '<tokenId|name>',
-    summary: "revoke a token by id, or every token of a person by name (next request fails)",
+    summary: 'revoke a token by id, or every token of a person by name (next request fails)',
     help: [],
     options: {},
     args: [1, 1],

@@ -36,10 +36,7 @@ const oddValue = fc.oneof(
   fc.double(),
 );
 const key = fc.constantFrom('specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschemaversion', 'sequence', 'data', 'extra');
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), key, value: oddValue }),
-  fc.record({ kind: fc.constant('delete' as const), key }),
-);
+const mutation = fc.oneof(fc.record({ kind: fc.constant('set' as const), key, value: oddValue }), fc.record({ kind: fc.constant('delete' as const), key }));
 
 function mutate(event: Record<string, unknown>, mutations: ReadonlyArray<{ kind: 'set' | 'delete'; key: string; value?: unknown }>): unknown {
   const out: Record<string, unknown> = { ...event };

@@ -76,7 +76,8 @@ describe('decision rights', () => {
       ok: false,
       error: expect.objectContaining({
         code: 'forbidden',
-        message: 'pat (ops) may not decide a strategic gate (the screening gate): the screening and final due-diligence gates are strategic: ask the executive sponsor (exec)',
+        message:
+          'pat (ops) may not decide a strategic gate (the screening gate): the screening and final due-diligence gates are strategic: ask the executive sponsor (exec)',
       }),
     });
   });

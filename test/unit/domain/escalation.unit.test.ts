@@ -175,7 +175,10 @@ describe('the escalation ladder', () => {
   });
 
   it('reminds at once when the moved deadline is closer than the reminder lead', () => {
-    const moved = then(ddDefault(), command('MoveDeadline', { taskId: item, dueAt: '2027-01-05T09:00:00Z', reason: 'board meets early' }, ops, '2027-01-04T10:00:00Z'));
+    const moved = then(
+      ddDefault(),
+      command('MoveDeadline', { taskId: item, dueAt: '2027-01-05T09:00:00Z', reason: 'board meets early' }, ops, '2027-01-04T10:00:00Z'),
+    );
     expect(planned(moved.state, item)).toMatchObject({ at: '2027-01-04T10:00:00.000Z', command: { data: { step: 'reminder' } } });
   });
 

@@ -37,7 +37,8 @@ describe('serving notice', () => {
     it('before launch, pointing at the gate', () => {
       expect(refused(inDueDiligence().state, serve({}, exec, at(T0, 'PT3M')))).toMatchObject({
         code: 'wrong_stage',
-        message: 'serving notice is not possible: the partnership is in due_diligence (phase preliminary); notice ends a live partnership; before launch, reject it at its gate',
+        message:
+          'serving notice is not possible: the partnership is in due_diligence (phase preliminary); notice ends a live partnership; before launch, reject it at its gate',
       });
     });
 
@@ -55,7 +56,10 @@ describe('serving notice', () => {
 
 describe('the end of the notice period', () => {
   it('is scheduled at the end of the notice period', () => {
-    expect(scheduledCommands(served().state).find((c) => c.command.type === 'EndNoticePeriod')).toMatchObject({ at: ENDS, command: { data: { noticeEndsAt: ENDS } } });
+    expect(scheduledCommands(served().state).find((c) => c.command.type === 'EndNoticePeriod')).toMatchObject({
+      at: ENDS,
+      command: { data: { noticeEndsAt: ENDS } },
+    });
   });
 
   it('exits at once when the wind-down is complete, cancelling anything still open', () => {
@@ -95,9 +99,7 @@ describe('the end of the notice period', () => {
 
   describe('refuses', () => {
     it('before its time', () => {
-      expect(refused(served().state, command('EndNoticePeriod', { noticeEndsAt: ENDS }, system, SERVED)).code).toBe(
-        'not_due_yet',
-      );
+      expect(refused(served().state, command('EndNoticePeriod', { noticeEndsAt: ENDS }, system, SERVED)).code).toBe('not_due_yet');
     });
 
     it('twice, or for another notice', () => {

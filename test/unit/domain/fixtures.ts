@@ -32,7 +32,6 @@ export const PARTNERSHIP_ID = 'acme-cloud';
 /** Every figure in minutes or hours instead of weeks and months (domain/policy/compressed-policy.ts). */
 export { compressedPolicy };
 
-
 /** `iso + duration`. */
 export function at(iso: string, duration: string): string {
   return addDuration(iso, duration);
@@ -149,10 +148,7 @@ export function completeChecklist(scenario: { events: Event[]; state: State }, s
   const s0 = scenario.state;
   if (s0.stage === 'unregistered') throw new Error('not registered');
   const items = Object.values(s0.tasks).filter((t) => t.kind === 'checklist' && t.scope === scope && t.status === 'open');
-  return items.reduce(
-    (s, t) => then(s, command('CompleteTask', { taskId: t.id }, t.legal ? legal : { id: t.owner, role: 'owner' }, now)),
-    scenario,
-  );
+  return items.reduce((s, t) => then(s, command('CompleteTask', { taskId: t.id }, t.legal ? legal : { id: t.owner, role: 'owner' }, now)), scenario);
 }
 
 /** Scenario: through all three due-diligence gates into launch, at T0 + 10 minutes. */
@@ -182,5 +178,8 @@ export function inOptimization(opts: { autoRenew?: boolean } = {}, data: Paramet
   let s = inLaunch(data);
   const t = at(T0, 'PT20M');
   s = completeChecklist(s, 'launch', t);
-  return then(s, command('DecideGate', { gate: 'launch', outcome: 'advance', rationale: 'ready', contract: contractFrom(t, opts.autoRenew ?? true), kpis: KPIS }, ops, t));
+  return then(
+    s,
+    command('DecideGate', { gate: 'launch', outcome: 'advance', rationale: 'ready', contract: contractFrom(t, opts.autoRenew ?? true), kpis: KPIS }, ops, t),
+  );
 }

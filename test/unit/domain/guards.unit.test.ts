@@ -1,8 +1,7 @@
 import { decide, initialState, scheduledCommands } from '../../../domain';
 import { T0, accepted, admin, at, command, exec, flatScores, given, inOptimization, inStage, ops, refused, registration, then } from './fixtures';
 
-const rejected = () =>
-  then(given(registration()), command('DecideGate', { gate: 'screening', outcome: 'reject', rationale: 'no fit' }, exec, at(T0, 'PT1M')));
+const rejected = () => then(given(registration()), command('DecideGate', { gate: 'screening', outcome: 'reject', rationale: 'no fit' }, exec, at(T0, 'PT1M')));
 
 describe('a partnership whose lifecycle has ended', () => {
   it('refuses every command once rejected, saying how to start over', () => {
@@ -62,8 +61,12 @@ describe('every command', () => {
   });
 
   it('is refused when it names no actor, or an unknown role', () => {
-    expect(refused(initialState, { ...registration(), metadata: { actor: { id: '', role: 'ops' }, now: T0 } }).message).toMatch(/metadata\.actor\.id: name who is acting/);
-    expect(refused(initialState, { ...registration(), metadata: { actor: { id: 'x', role: 'boss' as never }, now: T0 } }).message).toMatch(/metadata\.actor\.role/);
+    expect(refused(initialState, { ...registration(), metadata: { actor: { id: '', role: 'ops' }, now: T0 } }).message).toMatch(
+      /metadata\.actor\.id: name who is acting/,
+    );
+    expect(refused(initialState, { ...registration(), metadata: { actor: { id: 'x', role: 'boss' as never }, now: T0 } }).message).toMatch(
+      /metadata\.actor\.role/,
+    );
   });
 
   it('is refused when its type is unknown', () => {
@@ -72,6 +75,9 @@ describe('every command', () => {
   });
 
   it('is refused when it is not an object at all', () => {
-    expect(decide(null as never, initialState)).toMatchObject({ ok: false, error: { code: 'invalid_command', message: expect.stringMatching(/^the command is invalid/) } });
+    expect(decide(null as never, initialState)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_command', message: expect.stringMatching(/^the command is invalid/) },
+    });
   });
 });

@@ -49,7 +49,10 @@ describe('the launch', () => {
     const { state } = accepted(s.state, launchGate({ contract: { start, end: '2030-02-01T00:00:00Z' }, kpis: KPIS }));
     const o = inStage(state, 'optimization');
     expect(o.contract?.noticePeriod).toBe('P6M');
-    const opened = accepted(state, command('OpenReview', { cadence: 'monthly', periodStart: start }, { id: 'partnerflow', role: 'system' }, '2027-03-01T00:00:00Z'));
+    const opened = accepted(
+      state,
+      command('OpenReview', { cadence: 'monthly', periodStart: start }, { id: 'partnerflow', role: 'system' }, '2027-03-01T00:00:00Z'),
+    );
     expect(opened.events[0]).toMatchObject({
       type: 'TaskOpened',
       data: { task: { id: 'review.monthly.2027-02', kind: 'review', owner: ops.id, dueAt: addDuration('2027-03-01T00:00:00Z', 'P1W'), reminderLead: 'P3D' } },
@@ -86,4 +89,3 @@ describe('the launch', () => {
     });
   });
 });
-

@@ -27,7 +27,12 @@ function wholeLifecycle(): Scenario & { stages: string[] } {
 
   s = then(
     s,
-    command('RecordFinding', { taskId: 'dd.preliminary.financial-performance', title: 'Thin margins', category: 'financial', likelihood: 3, impact: 3 }, owner, at(T0, 'PT15M')),
+    command(
+      'RecordFinding',
+      { taskId: 'dd.preliminary.financial-performance', title: 'Thin margins', category: 'financial', likelihood: 3, impact: 3 },
+      owner,
+      at(T0, 'PT15M'),
+    ),
   );
   s = runClock(s, at(T0, 'PT25M'));
   s = completeChecklist(s, 'dd.preliminary', at(T0, 'PT25M'));
@@ -49,7 +54,12 @@ function wholeLifecycle(): Scenario & { stages: string[] } {
   if (firstReview === undefined) throw new Error('the first monthly review did not open');
   s = then(
     s,
-    command('CompleteTask', { taskId: firstReview, review: { kpiValues: { 'joint-revenue': 50_000 }, healthRatings: { trust_index: 4 } } }, ops, at(launchAt, 'PT32M')),
+    command(
+      'CompleteTask',
+      { taskId: firstReview, review: { kpiValues: { 'joint-revenue': 50_000 }, healthRatings: { trust_index: 4 } } },
+      ops,
+      at(launchAt, 'PT32M'),
+    ),
   );
   s = then(s, command('RaiseIssue', { title: 'Webhook retries', severity: 'medium' }, owner, at(launchAt, 'PT33M')));
   s = then(s, command('ResolveIssue', { issueId: 'issue.1', resolution: 'backoff fixed' }, ops, at(launchAt, 'PT40M')));
@@ -107,7 +117,15 @@ describe('a whole lifecycle', () => {
 
   it('lets the clock open reviews and climb ladders along the way, each step once', () => {
     const types = new Set(run.events.map((e) => e.type));
-    for (const t of ['EscalationStepFired', 'ReviewCompleted', 'IssueRaised', 'IssueResolved', 'FindingRecorded', 'TaskCancelled', 'NoticePeriodEnded'] as const) {
+    for (const t of [
+      'EscalationStepFired',
+      'ReviewCompleted',
+      'IssueRaised',
+      'IssueResolved',
+      'FindingRecorded',
+      'TaskCancelled',
+      'NoticePeriodEnded',
+    ] as const) {
       expect(types.has(t)).toBe(true);
     }
     const fired = run.events.filter((e): e is Extract<Event, { type: 'EscalationStepFired' }> => e.type === 'EscalationStepFired');

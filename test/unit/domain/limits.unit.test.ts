@@ -1,5 +1,21 @@
 import { INPUT_LIMITS, PARTNERSHIP_CAPS, RECORDED_LIMITS, eventSchema, parsePolicy, type CommandInput, type Event, type State } from '../../../domain';
-import { T0, accepted, at, command, compressedPolicy, contractFrom, exec, inDueDiligence, inLaunch, inOptimization, ops, owner, refused, registered, registration } from './fixtures';
+import {
+  T0,
+  accepted,
+  at,
+  command,
+  compressedPolicy,
+  contractFrom,
+  exec,
+  inDueDiligence,
+  inLaunch,
+  inOptimization,
+  ops,
+  owner,
+  refused,
+  registered,
+  registration,
+} from './fixtures';
 
 const long = (n: number) => 'x'.repeat(n);
 const NOW = at(T0, 'PT21M');
@@ -13,39 +29,79 @@ function repeated(state: State, n: number, cmd: (i: number) => CommandInput): St
 
 describe('size limits of commands', () => {
   it.each<[string, () => { state: State; cmd: CommandInput }, string, number]>([
-    ['a partnership name', () => ({ state: registered().state, cmd: registration(T0, { partnershipId: 'other', name: long(INPUT_LIMITS.name + 1) }) }), 'data.name', INPUT_LIMITS.name],
+    [
+      'a partnership name',
+      () => ({ state: registered().state, cmd: registration(T0, { partnershipId: 'other', name: long(INPUT_LIMITS.name + 1) }) }),
+      'data.name',
+      INPUT_LIMITS.name,
+    ],
     [
       'a gate rationale',
-      () => ({ state: inDueDiligence().state, cmd: command('DecideGate', { gate: 'dd.preliminary', outcome: 'reject', rationale: long(INPUT_LIMITS.text + 1) }, ops, at(T0, 'PT3M')) }),
+      () => ({
+        state: inDueDiligence().state,
+        cmd: command('DecideGate', { gate: 'dd.preliminary', outcome: 'reject', rationale: long(INPUT_LIMITS.text + 1) }, ops, at(T0, 'PT3M')),
+      }),
       'data.rationale',
       INPUT_LIMITS.text,
     ],
     [
       'a risk title',
-      () => ({ state: inOptimization().state, cmd: command('AddRisk', { title: long(INPUT_LIMITS.name + 1), category: 'financial', likelihood: 1, impact: 1, owner: owner.id }, ops, NOW) }),
+      () => ({
+        state: inOptimization().state,
+        cmd: command('AddRisk', { title: long(INPUT_LIMITS.name + 1), category: 'financial', likelihood: 1, impact: 1, owner: owner.id }, ops, NOW),
+      }),
       'data.title',
       INPUT_LIMITS.name,
     ],
     [
       'a mitigation action',
-      () => ({ state: inOptimization().state, cmd: command('AddRisk', { title: 't', category: 'financial', likelihood: 1, impact: 1, owner: owner.id, mitigation: ['ok', long(INPUT_LIMITS.name + 1)] }, ops, NOW) }),
+      () => ({
+        state: inOptimization().state,
+        cmd: command(
+          'AddRisk',
+          { title: 't', category: 'financial', likelihood: 1, impact: 1, owner: owner.id, mitigation: ['ok', long(INPUT_LIMITS.name + 1)] },
+          ops,
+          NOW,
+        ),
+      }),
       'data.mitigation[1]',
       INPUT_LIMITS.name,
     ],
     [
       'a finding detail',
-      () => ({ state: inDueDiligence().state, cmd: command('RecordFinding', { title: 't', detail: long(INPUT_LIMITS.text + 1), category: 'financial', likelihood: 1, impact: 1 }, ops, at(T0, 'PT3M')) }),
+      () => ({
+        state: inDueDiligence().state,
+        cmd: command(
+          'RecordFinding',
+          { title: 't', detail: long(INPUT_LIMITS.text + 1), category: 'financial', likelihood: 1, impact: 1 },
+          ops,
+          at(T0, 'PT3M'),
+        ),
+      }),
       'data.detail',
       INPUT_LIMITS.text,
     ],
     [
       'an issue description',
-      () => ({ state: inOptimization().state, cmd: command('RaiseIssue', { title: 't', severity: 'low', description: long(INPUT_LIMITS.text + 1) }, ops, NOW) }),
+      () => ({
+        state: inOptimization().state,
+        cmd: command('RaiseIssue', { title: 't', severity: 'low', description: long(INPUT_LIMITS.text + 1) }, ops, NOW),
+      }),
       'data.description',
       INPUT_LIMITS.text,
     ],
-    ['a KPI note', () => ({ state: inOptimization().state, cmd: command('RecordKpi', { kpiId: 'joint-revenue', value: 1, note: long(INPUT_LIMITS.text + 1) }, ops, NOW) }), 'data.note', INPUT_LIMITS.text],
-    ['a person id', () => ({ state: inOptimization().state, cmd: command('AssignTask', { taskId: 'gate.launch', owner: long(INPUT_LIMITS.name + 1) }, ops, NOW) }), 'data.owner', INPUT_LIMITS.name],
+    [
+      'a KPI note',
+      () => ({ state: inOptimization().state, cmd: command('RecordKpi', { kpiId: 'joint-revenue', value: 1, note: long(INPUT_LIMITS.text + 1) }, ops, NOW) }),
+      'data.note',
+      INPUT_LIMITS.text,
+    ],
+    [
+      'a person id',
+      () => ({ state: inOptimization().state, cmd: command('AssignTask', { taskId: 'gate.launch', owner: long(INPUT_LIMITS.name + 1) }, ops, NOW) }),
+      'data.owner',
+      INPUT_LIMITS.name,
+    ],
   ])('refuses %s over its limit, naming the field, and records nothing', (_what, given, field, max) => {
     const { state, cmd } = given();
     const error = refused(state, cmd);
@@ -55,20 +111,28 @@ describe('size limits of commands', () => {
 
   it('refuses more mitigation actions than a risk may have, naming the field', () => {
     const mitigation = Array.from({ length: INPUT_LIMITS.mitigationActions + 1 }, (_, i) => `action ${i}`);
-    const error = refused(inOptimization().state, command('AddRisk', { title: 't', category: 'financial', likelihood: 1, impact: 1, owner: owner.id, mitigation }, ops, NOW));
+    const error = refused(
+      inOptimization().state,
+      command('AddRisk', { title: 't', category: 'financial', likelihood: 1, impact: 1, owner: owner.id, mitigation }, ops, NOW),
+    );
     expect(error.message).toContain(`data.mitigation: at most ${INPUT_LIMITS.mitigationActions} items`);
   });
 
   it('refuses more KPIs at launch than a partnership may hold, naming the field', () => {
     const kpis = Array.from({ length: PARTNERSHIP_CAPS.kpis + 1 }, (_, i) => ({ name: `KPI ${i}`, family: 'financial' as const, target: 1, id: `kpi-${i}` }));
     const t = at(T0, 'PT20M');
-    const error = refused(inLaunch().state, command('DecideGate', { gate: 'launch', outcome: 'advance', rationale: 'ready', contract: contractFrom(t), kpis }, ops, t));
+    const error = refused(
+      inLaunch().state,
+      command('DecideGate', { gate: 'launch', outcome: 'advance', rationale: 'ready', contract: contractFrom(t), kpis }, ops, t),
+    );
     expect(error.message).toContain(`data.kpis: at most ${PARTNERSHIP_CAPS.kpis} items`);
   });
 
   it('refuses more attributes than a partnership may carry, naming the field', () => {
     const attributes = Object.fromEntries(Array.from({ length: INPUT_LIMITS.list + 1 }, (_, i) => [`a${i}`, i]));
-    expect(refused(registered().state, registration(T0, { partnershipId: 'other', attributes })).message).toContain(`data.attributes: at most ${INPUT_LIMITS.list} entries`);
+    expect(refused(registered().state, registration(T0, { partnershipId: 'other', attributes })).message).toContain(
+      `data.attributes: at most ${INPUT_LIMITS.list} entries`,
+    );
   });
 
   it('accepts every field at its limit, and the events it records pass their schemas (composed titles included)', () => {

@@ -1,5 +1,25 @@
 import { scheduledCommands, type Event, type State } from '../../../domain';
-import { KPIS, T0, accepted, at, command, exec, inDueDiligence, inOptimization, inStage, legal, ops, otherOwner, owner, refused, registered, runClock, system, then, viewer } from './fixtures';
+import {
+  KPIS,
+  T0,
+  accepted,
+  at,
+  command,
+  exec,
+  inDueDiligence,
+  inOptimization,
+  inStage,
+  legal,
+  ops,
+  otherOwner,
+  owner,
+  refused,
+  registered,
+  runClock,
+  system,
+  then,
+  viewer,
+} from './fixtures';
 
 type Scenario = { events: Event[]; state: State };
 // Launched at T0 + 20 minutes; monthly reviews every 30 minutes, quarterly every 90, annual every 6 hours (compressed).
@@ -57,7 +77,10 @@ describe('the review cadence', () => {
       s.state,
       command(
         'CompleteTask',
-        { taskId: firstMonthly, review: { kpiValues: { 'joint-revenue': 120_000 }, healthRatings: { trust_index: 4, communication_effectiveness: 3 }, summary: 'on track' } },
+        {
+          taskId: firstMonthly,
+          review: { kpiValues: { 'joint-revenue': 120_000 }, healthRatings: { trust_index: 4, communication_effectiveness: 3 }, summary: 'on track' },
+        },
         ops,
         done,
       ),
@@ -86,19 +109,24 @@ describe('the review cadence', () => {
 
     it('a health rating outside 1–5', () => {
       expect(
-        refused(opened().state, command('CompleteTask', { taskId: firstMonthly, review: { healthRatings: { trust_index: 7 } } }, ops, at(LAUNCH, 'PT31M'))).message,
+        refused(opened().state, command('CompleteTask', { taskId: firstMonthly, review: { healthRatings: { trust_index: 7 } } }, ops, at(LAUNCH, 'PT31M')))
+          .message,
       ).toBe('CompleteTask is invalid: data.review.healthRatings.trust_index: scores run from 1 to 5');
     });
 
     it('a value for a KPI that was never defined', () => {
-      expect(refused(opened().state, command('CompleteTask', { taskId: firstMonthly, review: { kpiValues: { nps: 40 } } }, ops, at(LAUNCH, 'PT31M')))).toMatchObject({
+      expect(
+        refused(opened().state, command('CompleteTask', { taskId: firstMonthly, review: { kpiValues: { nps: 40 } } }, ops, at(LAUNCH, 'PT31M'))),
+      ).toMatchObject({
         code: 'unknown_kpi',
         message: 'unknown KPI nps; the KPIs defined at launch are joint-revenue, integration-uptime',
       });
     });
 
     it('opening a review before its period ends', () => {
-      expect(refused(inOptimization().state, command('OpenReview', { cadence: 'monthly', periodStart: LAUNCH }, system, at(LAUNCH, 'PT29M'))).code).toBe('not_due_yet');
+      expect(refused(inOptimization().state, command('OpenReview', { cadence: 'monthly', periodStart: LAUNCH }, system, at(LAUNCH, 'PT29M'))).code).toBe(
+        'not_due_yet',
+      );
     });
 
     it('opening the same review twice', () => {
@@ -118,7 +146,11 @@ describe('KPIs', () => {
   it('record a value for a defined KPI', () => {
     const { events, state } = accepted(inOptimization().state, command('RecordKpi', { kpiId: 'integration-uptime', value: 99.95 }, owner, at(LAUNCH, 'PT1M')));
     expect(events).toEqual([expect.objectContaining({ type: 'KpiRecorded', data: { kpiId: 'integration-uptime', value: 99.95 } })]);
-    expect(inStage(state, 'optimization').kpis['integration-uptime']).toEqual({ ...KPIS[1], direction: 'higher_is_better', latest: { value: 99.95, at: at(LAUNCH, 'PT1M') } });
+    expect(inStage(state, 'optimization').kpis['integration-uptime']).toEqual({
+      ...KPIS[1],
+      direction: 'higher_is_better',
+      latest: { value: 99.95, at: at(LAUNCH, 'PT1M') },
+    });
   });
 
   describe('refuse', () => {
@@ -135,17 +167,22 @@ describe('KPIs', () => {
     });
 
     it('a value that is not a finite number', () => {
-      expect(refused(inOptimization().state, command('RecordKpi', { kpiId: 'nps', value: Number.POSITIVE_INFINITY }, owner, at(LAUNCH, 'PT1M'))).code).toBe('invalid_command');
+      expect(refused(inOptimization().state, command('RecordKpi', { kpiId: 'nps', value: Number.POSITIVE_INFINITY }, owner, at(LAUNCH, 'PT1M'))).code).toBe(
+        'invalid_command',
+      );
     });
 
     it('a viewer', () => {
-      expect(refused(inOptimization().state, command('RecordKpi', { kpiId: 'integration-uptime', value: 1 }, viewer, at(LAUNCH, 'PT1M'))).code).toBe('forbidden');
+      expect(refused(inOptimization().state, command('RecordKpi', { kpiId: 'integration-uptime', value: 1 }, viewer, at(LAUNCH, 'PT1M'))).code).toBe(
+        'forbidden',
+      );
     });
   });
 });
 
 describe('the risk register', () => {
-  const addRisk = (actor = ops) => command('AddRisk', { title: 'Partner CTO leaving', category: 'relationship', likelihood: 3, impact: 4, owner: exec.id }, actor, at(T0, 'PT1M'));
+  const addRisk = (actor = ops) =>
+    command('AddRisk', { title: 'Partner CTO leaving', category: 'relationship', likelihood: 3, impact: 4, owner: exec.id }, actor, at(T0, 'PT1M'));
 
   it('takes a risk at any stage', () => {
     const { events, state } = accepted(registered().state, addRisk());
@@ -176,10 +213,18 @@ describe('the risk register', () => {
     const s = then(registered(), addRisk());
     const { events, state } = accepted(
       s.state,
-      command('UpdateRisk', { riskId: 'risk.1', likelihood: 2, mitigation: ['succession plan'], status: 'mitigating', note: 'deputy named' }, legal, at(T0, 'PT2M')),
+      command(
+        'UpdateRisk',
+        { riskId: 'risk.1', likelihood: 2, mitigation: ['succession plan'], status: 'mitigating', note: 'deputy named' },
+        legal,
+        at(T0, 'PT2M'),
+      ),
     );
     expect(events).toEqual([
-      expect.objectContaining({ type: 'RiskUpdated', data: { riskId: 'risk.1', changes: { likelihood: 2, mitigation: ['succession plan'], status: 'mitigating' }, note: 'deputy named' } }),
+      expect.objectContaining({
+        type: 'RiskUpdated',
+        data: { riskId: 'risk.1', changes: { likelihood: 2, mitigation: ['succession plan'], status: 'mitigating' }, note: 'deputy named' },
+      }),
     ]);
     expect(inStage(state, 'screening').risks['risk.1']).toMatchObject({ likelihood: 2, impact: 4, status: 'mitigating', updatedAt: at(T0, 'PT2M') });
   });
@@ -199,14 +244,17 @@ describe('the risk register', () => {
     });
 
     it('a rating outside 1–5', () => {
-      expect(refused(registered().state, command('AddRisk', { title: 'x', category: 'financial', likelihood: 0, impact: 2, owner: ops.id }, ops, at(T0, 'PT1M'))).message).toBe(
-        'AddRisk is invalid: data.likelihood: scores run from 1 to 5',
-      );
+      expect(
+        refused(registered().state, command('AddRisk', { title: 'x', category: 'financial', likelihood: 0, impact: 2, owner: ops.id }, ops, at(T0, 'PT1M')))
+          .message,
+      ).toBe('AddRisk is invalid: data.likelihood: scores run from 1 to 5');
     });
 
     it('a viewer adding or updating', () => {
       expect(refused(registered().state, addRisk(viewer)).code).toBe('forbidden');
-      expect(refused(then(registered(), addRisk()).state, command('UpdateRisk', { riskId: 'risk.1', status: 'closed' }, viewer, at(T0, 'PT1M'))).code).toBe('forbidden');
+      expect(refused(then(registered(), addRisk()).state, command('UpdateRisk', { riskId: 'risk.1', status: 'closed' }, viewer, at(T0, 'PT1M'))).code).toBe(
+        'forbidden',
+      );
     });
   });
 });
@@ -271,9 +319,9 @@ describe('issues', () => {
 
     it('an unknown issue, or a task that is not an issue', () => {
       expect(refused(inDueDiligence().state, command('ResolveIssue', { issueId: 'issue.7', resolution: 'x' }, ops, at(T0, 'PT4M'))).code).toBe('unknown_issue');
-      expect(
-        refused(inDueDiligence().state, command('ResolveIssue', { issueId: 'gate.dd.preliminary', resolution: 'x' }, ops, at(T0, 'PT4M'))).code,
-      ).toBe('unknown_issue');
+      expect(refused(inDueDiligence().state, command('ResolveIssue', { issueId: 'gate.dd.preliminary', resolution: 'x' }, ops, at(T0, 'PT4M'))).code).toBe(
+        'unknown_issue',
+      );
     });
 
     it('CompleteTask on an issue, pointing at ResolveIssue', () => {

@@ -1,11 +1,4 @@
-import {
-  defaultPolicy,
-  parsePolicy,
-  policyBodyOf,
-  policySchema,
-  resolvePolicy,
-  type Policy,
-} from '../../../domain';
+import { defaultPolicy, parsePolicy, policyBodyOf, policySchema, resolvePolicy, type Policy } from '../../../domain';
 
 const sum = (ws: number[]) => ws.reduce((a, b) => a + b, 0);
 

@@ -8,7 +8,10 @@ const NOW = at(T0, 'PT21M');
 
 /** A state in optimization with the fixtures' two KPIs and one risk (`risk.1`). */
 function optimizationWithRisk(): State {
-  return accepted(inOptimization().state, command('AddRisk', { title: 'Key engineer leaves', category: 'operational', likelihood: 2, impact: 3, owner: owner.id }, ops, NOW)).state;
+  return accepted(
+    inOptimization().state,
+    command('AddRisk', { title: 'Key engineer leaves', category: 'operational', likelihood: 2, impact: 3, owner: owner.id }, ops, NOW),
+  ).state;
 }
 
 /** An event as the lifecycle would stamp it, built without its schema: what a bypassed or older producer could write. */
@@ -41,7 +44,11 @@ describe('ids named after Object.prototype properties', () => {
     );
 
     const review = (json: string) =>
-      commandSchema.safeParse({ type: 'CompleteTask', data: { taskId: 'review.monthly.2027-01', review: { kpiValues: JSON.parse(json) as unknown } }, metadata: { actor: ops, now: NOW } });
+      commandSchema.safeParse({
+        type: 'CompleteTask',
+        data: { taskId: 'review.monthly.2027-01', review: { kpiValues: JSON.parse(json) as unknown } },
+        metadata: { actor: ops, now: NOW },
+      });
 
     it('refuses review KPI values keyed by toString or hasOwnProperty, naming the key', () => {
       for (const key of ['toString', 'hasOwnProperty', 'valueOf']) {
@@ -60,7 +67,9 @@ describe('ids named after Object.prototype properties', () => {
 
     it('refuses screening scores keyed by a prototype name', () => {
       const scores = JSON.parse('{"__proto__": 3, "toString": 4}') as Record<string, number>;
-      expect(commandSchema.safeParse({ type: 'SubmitScreeningScore', data: { evaluator: 'erin.sponsor', scores }, metadata: { actor: ops, now: NOW } }).success).toBe(false);
+      expect(
+        commandSchema.safeParse({ type: 'SubmitScreeningScore', data: { evaluator: 'erin.sponsor', scores }, metadata: { actor: ops, now: NOW } }).success,
+      ).toBe(false);
     });
   });
 
@@ -76,7 +85,11 @@ describe('ids named after Object.prototype properties', () => {
     });
 
     it.each(['AssignTask', 'MoveDeadline', 'CompleteTask'] as const)('%s of task "constructor" is refused as an unknown task', (type) => {
-      const data = { AssignTask: { taskId: 'constructor', owner: 'someone' }, MoveDeadline: { taskId: 'constructor', dueAt: at(T0, 'P1D'), reason: 'later' }, CompleteTask: { taskId: 'constructor' } }[type];
+      const data = {
+        AssignTask: { taskId: 'constructor', owner: 'someone' },
+        MoveDeadline: { taskId: 'constructor', dueAt: at(T0, 'P1D'), reason: 'later' },
+        CompleteTask: { taskId: 'constructor' },
+      }[type];
       expect(refused(inOptimization().state, command(type, data as never, ops, NOW)).code).toBe('unknown_task');
     });
 
@@ -91,7 +104,6 @@ describe('ids named after Object.prototype properties', () => {
     it('refuses acknowledging escalation "constructor:L1" as unknown instead of failing', () => {
       expect(refused(inOptimization().state, command('AcknowledgeEscalation', { escalationId: 'constructor:L1' }, ops, NOW)).code).toBe('unknown_escalation');
     });
-
   });
 
   describe('evolve, with the schema bypassed', () => {
@@ -116,7 +128,16 @@ describe('ids named after Object.prototype properties', () => {
         unchecked(state, 'TaskCompleted', { taskId: id }),
         unchecked(state, 'TaskAssigned', { taskId: id, owner: 'x', previousOwner: 'y' }),
         unchecked(state, 'DeadlineMoved', { taskId: id, previousDueAt: NOW, dueAt: NOW, reason: 'r' }),
-        unchecked(state, 'EscalationStepFired', { taskId: id, step: 'L1', escalationId: `${id}:L1`, round: 0, scheduledAt: NOW, dueAt: NOW, addressee: { role: 'owner', id: 'x' }, reason: 'r' }),
+        unchecked(state, 'EscalationStepFired', {
+          taskId: id,
+          step: 'L1',
+          escalationId: `${id}:L1`,
+          round: 0,
+          scheduledAt: NOW,
+          dueAt: NOW,
+          addressee: { role: 'owner', id: 'x' },
+          reason: 'r',
+        }),
       ]) {
         const after = registeredOf(evolve(state, event));
         expect(Object.keys(after.tasks)).toEqual(ids);
@@ -127,7 +148,9 @@ describe('ids named after Object.prototype properties', () => {
     it('review values keyed by prototype names (as JSON would carry them) change no KPI and leave the record plain', () => {
       const state = registeredOf(inOptimization().state);
       const kpiValues = JSON.parse('{"__proto__": {"polluted": true}, "constructor": 2, "toString": 3, "joint-revenue": 7}') as Record<string, number>;
-      const after = registeredOf(evolve(state, unchecked(state, 'ReviewCompleted', { taskId: 'none', cadence: 'monthly', periodStart: NOW, kpiValues, healthRatings: {} })));
+      const after = registeredOf(
+        evolve(state, unchecked(state, 'ReviewCompleted', { taskId: 'none', cadence: 'monthly', periodStart: NOW, kpiValues, healthRatings: {} })),
+      );
       expect(Object.keys(after.kpis)).toEqual(KPIS.map((k) => k.id));
       expect(Object.getPrototypeOf(after.kpis)).toBe(Object.prototype);
       expect(after.kpis['joint-revenue']?.latest?.value).toBe(7);

@@ -1,5 +1,22 @@
 import { addDuration, defaultPolicy, initialState, type Event } from '../../../domain';
-import { T0, accepted, admin, at, command, compressedPolicy, exec, given, inStage, ops, owner, refused, registration, registrationData, viewer, PARTNERSHIP_ID } from './fixtures';
+import {
+  T0,
+  accepted,
+  admin,
+  at,
+  command,
+  compressedPolicy,
+  exec,
+  given,
+  inStage,
+  ops,
+  owner,
+  refused,
+  registration,
+  registrationData,
+  viewer,
+  PARTNERSHIP_ID,
+} from './fixtures';
 
 describe('registering a partnership', () => {
   it('records the profile and pins the resolved policy with its version', () => {
@@ -8,7 +25,14 @@ describe('registering a partnership', () => {
     expect(registered).toMatchObject({
       type: 'PartnershipRegistered',
       version: 1,
-      data: { partnershipId: PARTNERSHIP_ID, kind: 'alliance', owner: owner.id, pmoLead: ops.id, executiveSponsor: exec.id, steeringCommittee: 'steering-committee' },
+      data: {
+        partnershipId: PARTNERSHIP_ID,
+        kind: 'alliance',
+        owner: owner.id,
+        pmoLead: ops.id,
+        executiveSponsor: exec.id,
+        steeringCommittee: 'steering-committee',
+      },
       metadata: { partnershipId: PARTNERSHIP_ID, sequence: 1, occurredAt: T0, actor: ops },
     });
     expect(registered.data.policy).toMatchObject({ version: 'compressed@1', kind: 'alliance', modifiers: [] });

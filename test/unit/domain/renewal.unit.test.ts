@@ -84,7 +84,16 @@ describe('the renewal decision', () => {
     const s = then(inRenewal(), command('OpenReview', { cadence: 'monthly', periodStart: START }, system, at(OPENS, 'PT1M')));
     const now = at(OPENS, 'PT10M');
     const { events, state } = accepted(s.state, decideRenewal({ decision: 'exit', rationale: 'strategy changed' }, exec, now));
-    expect(events.map((e) => e.type)).toEqual(['RenewalDecided', 'TaskCancelled', 'NoticeServed', 'TaskOpened', 'TaskOpened', 'TaskOpened', 'TaskOpened', 'TaskOpened']);
+    expect(events.map((e) => e.type)).toEqual([
+      'RenewalDecided',
+      'TaskCancelled',
+      'NoticeServed',
+      'TaskOpened',
+      'TaskOpened',
+      'TaskOpened',
+      'TaskOpened',
+      'TaskOpened',
+    ]);
     expect(events[1]).toMatchObject({ data: { taskId: 'review.monthly.2027-01-04T092000Z' } });
     expect(events[2]).toMatchObject({ data: { reason: 'strategy changed', noticeEndsAt: at(now, 'PT2H') } });
     expect(inStage(state, 'exit').exit).toEqual({ reason: 'strategy changed', servedAt: now, noticeEndsAt: at(now, 'PT2H'), noticeEnded: false });
@@ -124,14 +133,20 @@ describe('the renewal decision', () => {
 
 describe('auto-renew', () => {
   it('is scheduled at contract end when the contract renews itself and no decision was taken', () => {
-    expect(scheduledCommands(inRenewal(true).state).find((c) => c.command.type === 'ApplyAutoRenew')).toMatchObject({ at: END, command: { data: { termEnd: END } } });
+    expect(scheduledCommands(inRenewal(true).state).find((c) => c.command.type === 'ApplyAutoRenew')).toMatchObject({
+      at: END,
+      command: { data: { termEnd: END } },
+    });
   });
 
   it('renews for the policy term at contract end, closing the pending decision', () => {
     const { events, state } = accepted(inRenewal(true).state, command('ApplyAutoRenew', { termEnd: END }, system, END));
     expect(events).toEqual([
       expect.objectContaining({ type: 'TaskCancelled', data: { taskId: TASK, reason: 'the contract renewed automatically at the end of its term' } }),
-      expect.objectContaining({ type: 'ContractRenewed', data: expect.objectContaining({ how: 'auto_renewed', contract: expect.objectContaining({ start: END, end: at(END, 'PT12H') }) }) }),
+      expect.objectContaining({
+        type: 'ContractRenewed',
+        data: expect.objectContaining({ how: 'auto_renewed', contract: expect.objectContaining({ start: END, end: at(END, 'PT12H') }) }),
+      }),
     ]);
     expect(inStage(state, 'optimization').terms).toBe(2);
   });

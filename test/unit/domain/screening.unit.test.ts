@@ -24,7 +24,10 @@ const score = (evaluator: string, scores: Record<string, number>, actor: Actor =
 
 describe('screening scores', () => {
   it('weights an evaluator’s scores into a composite and a recommendation', () => {
-    const { events, state } = accepted(registered().state, score(exec.id, { 'strategic-fit': 5, 'market-impact': 4, 'technical-compatibility': 3, 'financial-value': 2, risk: 1 }));
+    const { events, state } = accepted(
+      registered().state,
+      score(exec.id, { 'strategic-fit': 5, 'market-impact': 4, 'technical-compatibility': 3, 'financial-value': 2, risk: 1 }),
+    );
     // 0.30×5 + 0.25×4 + 0.20×3 + 0.15×2 + 0.10×1 = 3.5, which is the advance threshold.
     expect(events).toEqual([
       expect.objectContaining({
@@ -114,7 +117,15 @@ describe('the screening gate', () => {
   it('advances into preliminary due diligence, opening its checklist and gate', () => {
     const { events, state } = accepted(scored().state, gate('advance'));
     const phaseEnds = at(at(T0, 'PT2M'), 'PT10M');
-    expect(events.map((e) => e.type)).toEqual(['GateDecided', 'DueDiligencePhaseStarted', 'TaskOpened', 'TaskOpened', 'TaskOpened', 'TaskOpened', 'TaskOpened']);
+    expect(events.map((e) => e.type)).toEqual([
+      'GateDecided',
+      'DueDiligencePhaseStarted',
+      'TaskOpened',
+      'TaskOpened',
+      'TaskOpened',
+      'TaskOpened',
+      'TaskOpened',
+    ]);
     expect(events[0]).toMatchObject({ data: { gate: 'screening', outcome: 'advance', rationale: 'strong fit', composite: 4, recommendation: 'advance' } });
     expect(events[1]).toMatchObject({ data: { phase: 'preliminary', endsAt: phaseEnds } });
     const opened = events.slice(2).map((e) => (e as Extract<Event, { type: 'TaskOpened' }>).data.task);

@@ -18,9 +18,14 @@ describe('upcasting stored events', () => {
   });
 
   it('lets a history with old events fold to the same state as one written today', () => {
-    const today = then(inDueDiligence(), command('RaiseIssue', { title: 'API quota exceeded', severity: 'medium', dueAt: at(T0, 'PT1H') }, ops, at(T0, 'PT3M')));
+    const today = then(
+      inDueDiligence(),
+      command('RaiseIssue', { title: 'API quota exceeded', severity: 'medium', dueAt: at(T0, 'PT1H') }, ops, at(T0, 'PT3M')),
+    );
     const stored = today.events.map((e) =>
-      e.type === 'IssueRaised' ? { ...e, version: 1, data: { issueId: e.data.issueId, taskId: e.data.taskId, title: e.data.title } } : (JSON.parse(JSON.stringify(e)) as unknown),
+      e.type === 'IssueRaised'
+        ? { ...e, version: 1, data: { issueId: e.data.issueId, taskId: e.data.taskId, title: e.data.title } }
+        : (JSON.parse(JSON.stringify(e)) as unknown),
     );
     const read = stored.map((raw) => {
       const r = upcast(raw);

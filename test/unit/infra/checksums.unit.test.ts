@@ -38,7 +38,9 @@ describe('what provisioning downloads and builds is used only with the SHA-256 i
 
     test('the manifest covers the versions provisioning downloads, and refuses a folder it does not know', () => {
       expect(Object.keys(jarManifest(`kafka-${VERSIONS.kafka}`))).toContain(`kafka_2.13-${VERSIONS.kafka}.jar`);
-      expect(Object.keys(jarManifest(`temporal-test-server-${VERSIONS.temporalTestServer}`))).toContain(`temporal-test-server-${VERSIONS.temporalTestServer}.jar`);
+      expect(Object.keys(jarManifest(`temporal-test-server-${VERSIONS.temporalTestServer}`))).toContain(
+        `temporal-test-server-${VERSIONS.temporalTestServer}.jar`,
+      );
       expect(() => jarManifest('kafka-0.0.1')).toThrow(/no SHA-256 for the kafka-0\.0\.1 jars/);
     });
   });

@@ -26,7 +26,16 @@ describe('the synthetic events of bench:projections', () => {
     expect(Math.min(...openTasks.slice(20))).toBeGreaterThanOrEqual(2);
     expect(doc?.openEscalations).toBeGreaterThanOrEqual(1);
     expect([...types].sort()).toEqual(
-      ['EscalationStepFired', 'IssueRaised', 'PartnershipRegistered', 'ScreeningScoreSubmitted', 'TaskAssigned', 'TaskCancelled', 'TaskCompleted', 'TaskOpened'].sort(),
+      [
+        'EscalationStepFired',
+        'IssueRaised',
+        'PartnershipRegistered',
+        'ScreeningScoreSubmitted',
+        'TaskAssigned',
+        'TaskCancelled',
+        'TaskCompleted',
+        'TaskOpened',
+      ].sort(),
     );
   });
 

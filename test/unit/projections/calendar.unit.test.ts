@@ -65,7 +65,11 @@ describe('calendar read model', () => {
     const opened = optimizing().add('RenewalWindowOpened', { termEnd: '2025-06-01T00:00:00.000Z', taskId: 'renewal-1' }, { at: '2025-05-31T22:00:05.000Z' });
     expect(model(opened.events)['renewal-window']).toMatchObject({ at: '2025-05-31T22:00:05.000Z', status: 'opened', taskId: 'renewal-1' });
 
-    const renewed = opened.add('ContractRenewed', { how: 'renewed', contract: contract('2025-06-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'), previousEnd: '2025-06-01T00:00:00.000Z' });
+    const renewed = opened.add('ContractRenewed', {
+      how: 'renewed',
+      contract: contract('2025-06-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'),
+      previousEnd: '2025-06-01T00:00:00.000Z',
+    });
     const entries = model(renewed.events);
     expect(entries['renewal-window']).toMatchObject({ at: '2026-05-31T22:00:00.000Z', status: 'expected', taskId: null });
     expect(entries['contract-end']?.at).toBe('2026-06-01T00:00:00.000Z');
@@ -77,7 +81,10 @@ describe('calendar read model', () => {
     expect(entries['notice-end']).toMatchObject({ kind: 'notice_end', at: '2025-04-01T00:00:00.000Z' });
     expect(entries['renewal-window']).toBeUndefined();
 
-    const exited = replay(calendarProjection, served.add('NoticePeriodEnded', { noticeEndsAt: '2025-04-01T00:00:00.000Z' }).add('PartnershipExited', { reason: 'wound down' }).events);
+    const exited = replay(
+      calendarProjection,
+      served.add('NoticePeriodEnded', { noticeEndsAt: '2025-04-01T00:00:00.000Z' }).add('PartnershipExited', { reason: 'wound down' }).events,
+    );
     expect(exited.doc<CalendarDoc>('p-1')?.entries).toEqual({});
     expect(exited.zset('entries:by-time')).toEqual([]);
     // Emptied, so gone (as in Redis).
@@ -109,7 +116,11 @@ describe('calendar read model', () => {
     expect(model(opened.events)['review:m-1']).toMatchObject({ kind: 'review', at: '2025-01-02T00:40:00.000Z', taskId: 'm-1' });
 
     // A renewal keeps the review periods running; notice ends them (the open review stays until it is done).
-    const renewed = opened.add('ContractRenewed', { how: 'renewed', contract: contract('2025-06-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'), previousEnd: '2025-06-01T00:00:00.000Z' });
+    const renewed = opened.add('ContractRenewed', {
+      how: 'renewed',
+      contract: contract('2025-06-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'),
+      previousEnd: '2025-06-01T00:00:00.000Z',
+    });
     expect(next(renewed.events).map((e) => e.at)).toEqual(['2025-01-02T01:00:00.000Z', '2025-01-02T01:30:00.000Z', '2025-01-02T06:00:00.000Z']);
     const served = renewed.add('NoticeServed', { reason: 'strategy change', noticeEndsAt: '2025-07-01T00:00:00.000Z' });
     expect(next(served.events)).toEqual([]);
@@ -127,14 +138,7 @@ describe('calendar read model', () => {
         .zset('entries:by-time')
         .map(([member]) => member)
         .filter((member) => !member.includes('/next-review:')),
-    ).toEqual([
-      'p-1/review:r-1',
-      'p-2/renewal-window',
-      'p-2/contract-end',
-      'p-1/review:r-2',
-      'p-1/renewal-window',
-      'p-1/contract-end',
-    ]);
+    ).toEqual(['p-1/review:r-1', 'p-2/renewal-window', 'p-2/contract-end', 'p-1/review:r-2', 'p-1/renewal-window', 'p-1/contract-end']);
   });
 
   test('applying every event twice equals applying it once', () => {
@@ -143,7 +147,12 @@ describe('calendar read model', () => {
       .add('TaskCancelled', { taskId: 'r-1', reason: 'merged' })
       .add('RenewalWindowOpened', { termEnd: '2025-06-01T00:00:00.000Z', taskId: 'renewal-1' })
       .add('NoticeServed', { reason: 'exit', noticeEndsAt: '2025-07-01T00:00:00.000Z' }).events;
-    expect(replay(calendarProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(calendarProjection, events).snapshot());
+    expect(
+      replay(
+        calendarProjection,
+        events.flatMap((e) => [e, e]),
+      ).snapshot(),
+    ).toEqual(replay(calendarProjection, events).snapshot());
     expect(replay(calendarProjection, events, 2).snapshot()).toEqual(replay(calendarProjection, events).snapshot());
   });
 });

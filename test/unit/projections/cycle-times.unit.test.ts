@@ -29,6 +29,11 @@ describe('cycle-times read model', () => {
   });
 
   test('applying every event twice equals applying it once', () => {
-    expect(replay(cycleTimesProjection, history.flatMap((e) => [e, e])).snapshot()).toEqual(replay(cycleTimesProjection, history).snapshot());
+    expect(
+      replay(
+        cycleTimesProjection,
+        history.flatMap((e) => [e, e]),
+      ).snapshot(),
+    ).toEqual(replay(cycleTimesProjection, history).snapshot());
   });
 });

@@ -27,7 +27,13 @@ describe('decoding consumed messages', () => {
   test('unknown-type: a type no read model knows, with the event identity', () => {
     const event = { ...lifecycleEvent({ subject: 'p-1', sequence: 4 }), type: 'partnerflow.partnership.moon-landed' };
 
-    expect(decode(bytes(event))).toMatchObject({ ok: false, reason: 'unknown-type', subject: 'p-1', sequence: 4, detail: expect.stringContaining('moon-landed') });
+    expect(decode(bytes(event))).toMatchObject({
+      ok: false,
+      reason: 'unknown-type',
+      subject: 'p-1',
+      sequence: 4,
+      detail: expect.stringContaining('moon-landed'),
+    });
   });
 
   test('version-too-new: a version above the newest this code reads', () => {
@@ -63,7 +69,14 @@ describe('decoding consumed messages', () => {
   });
 
   test('the probe event belongs to its own stream', () => {
-    const probe = toCloudEvent({ type: 'partnerflow.stack.probed', subject: 'probe-1', sequence: 1, time: '2025-01-01T00:00:00Z', version: 1, data: { probeId: '1' } });
+    const probe = toCloudEvent({
+      type: 'partnerflow.stack.probed',
+      subject: 'probe-1',
+      sequence: 1,
+      time: '2025-01-01T00:00:00Z',
+      version: 1,
+      data: { probeId: '1' },
+    });
 
     expect(decode(bytes(probe))).toMatchObject({ ok: true, spec: { stream: 'probe' } });
     expect(lifecycleCloudEventType('EscalationStepFired')).toBe('partnerflow.partnership.escalation-step-fired');
@@ -72,10 +85,13 @@ describe('decoding consumed messages', () => {
 
 describe("the tests' event fixtures", () => {
   test('a fixture the projector would dead-letter throws, naming the event and the field, unless it is built as poison', () => {
-    expect(() => lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'DeadlineMoved', data: { taskId: 't', dueAt: '2025-01-02T00:00:00.000Z', reason: 'asked' } })).toThrow(
-      /^fixture DeadlineMoved v1 #2 of p-1 is not a valid lifecycle event \(schema\): .*data\.previousDueAt/,
-    );
+    expect(() =>
+      lifecycleEvent({ subject: 'p-1', sequence: 2, type: 'DeadlineMoved', data: { taskId: 't', dueAt: '2025-01-02T00:00:00.000Z', reason: 'asked' } }),
+    ).toThrow(/^fixture DeadlineMoved v1 #2 of p-1 is not a valid lifecycle event \(schema\): .*data\.previousDueAt/);
     expect(() => lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'IssueRaised', actor: null })).toThrow(/IssueRaised v2 #1 of p-1 .*metadata\.actor/);
-    expect(decode(bytes(lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'IssueRaised', actor: null, poison: true })))).toMatchObject({ ok: false, reason: 'schema' });
+    expect(decode(bytes(lifecycleEvent({ subject: 'p-1', sequence: 1, type: 'IssueRaised', actor: null, poison: true })))).toMatchObject({
+      ok: false,
+      reason: 'schema',
+    });
   });
 });

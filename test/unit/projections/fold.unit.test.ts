@@ -128,13 +128,18 @@ describe('an event a fold throws on', () => {
     const events = lifecycleHistory('p-1', 4).map((event, i) => ({ event, ...at(i) }));
     const result = foldEvents(fragile, new Map(), events);
     expect(result.applied).toBe(4);
-    expect(result.failures).toEqual([expect.objectContaining({ subject: 'p-1', sequence: 2, position: 't:0@1', detail: expect.stringMatching(/"fragile" could not fold .*not iterable/) })]);
+    expect(result.failures).toEqual([
+      expect.objectContaining({ subject: 'p-1', sequence: 2, position: 't:0@1', detail: expect.stringMatching(/"fragile" could not fold .*not iterable/) }),
+    ]);
     expect(result.states.get('p-1')).toMatchObject({ seq: 4, doc: { n: 3 } });
   });
 
   test('is passed over the same way when it is released from behind a gap', () => {
     const [e1, e2, e3] = lifecycleHistory('p-1', 3) as [CloudEvent, CloudEvent, CloudEvent];
-    const first = foldEvents(fragile, new Map(), [{ event: e1, ...at(0) }, { event: e3, ...at(1) }]);
+    const first = foldEvents(fragile, new Map(), [
+      { event: e1, ...at(0) },
+      { event: e3, ...at(1) },
+    ]);
     const second = foldEvents(fragile, first.states, [{ event: e2, ...at(2) }]);
     expect(second.failures.map((f) => f.sequence)).toEqual([2]);
     expect(second.states.get('p-1')).toMatchObject({ seq: 3, doc: { n: 2 } });
@@ -226,7 +231,10 @@ describe('sync: index writes that follow the doc, once per pass', () => {
       [null, { n: 3 }, 'p-1'],
       [null, { n: 2 }, 'p-2'],
     ]);
-    expect(first.changes.map((c) => c.ops)).toEqual([[{ op: 'zadd', key: 'by-n', score: 3, member: 'p-1' }], [{ op: 'zadd', key: 'by-n', score: 2, member: 'p-2' }]]);
+    expect(first.changes.map((c) => c.ops)).toEqual([
+      [{ op: 'zadd', key: 'by-n', score: 3, member: 'p-1' }],
+      [{ op: 'zadd', key: 'by-n', score: 2, member: 'p-2' }],
+    ]);
 
     calls.length = 0;
     const again = foldEvents(model, first.states, [{ event: lifecycleEvent({ subject: 'p-1', sequence: 4 }), stream: 'partnership', position: 't:0@5' }]);
@@ -254,7 +262,8 @@ describe('sync: index writes that follow the doc, once per pass', () => {
     }
     for (const projection of READ_MODELS) {
       const whole = replay(projection, log).snapshot();
-      for (const size of [1, 2, 7, 45]) expect({ model: projection.name, size, ...replay(projection, log, size).snapshot() }).toEqual({ model: projection.name, size, ...whole });
+      for (const size of [1, 2, 7, 45])
+        expect({ model: projection.name, size, ...replay(projection, log, size).snapshot() }).toEqual({ model: projection.name, size, ...whole });
     }
   });
 });
@@ -263,6 +272,9 @@ describe('compileProjection', () => {
   test('a version defaults to 1 and must be a whole number from 1', () => {
     expect(compileProjection(timelineProjection).version).toBe(1);
     expect(compileProjection({ ...timelineProjection, version: 3 }).version).toBe(3);
-    for (const version of [0, 1.5, -2]) expect(() => compileProjection({ ...timelineProjection, version })).toThrow(`read model "timeline" has version ${version}; a version is a whole number from 1`);
+    for (const version of [0, 1.5, -2])
+      expect(() => compileProjection({ ...timelineProjection, version })).toThrow(
+        `read model "timeline" has version ${version}; a version is a whole number from 1`,
+      );
   });
 });

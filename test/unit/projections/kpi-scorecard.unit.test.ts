@@ -22,7 +22,9 @@ const history = () =>
     .add('PartnershipRegistered')
     .add('OptimizationStarted', { contract, kpis })
     .add('KpiRecorded', { kpiId: 'revenue-generated', value: 800 }, { at: '2025-02-01T00:00:00.000Z' })
-    .add('ReviewCompleted', reviewed({ 'revenue-generated': 1200, nps: 35 }, { trust_index: 3, communication_effectiveness: 4 }, '2025-01-02T00:00:00.000Z'), { at: '2025-02-02T00:00:00.000Z' })
+    .add('ReviewCompleted', reviewed({ 'revenue-generated': 1200, nps: 35 }, { trust_index: 3, communication_effectiveness: 4 }, '2025-01-02T00:00:00.000Z'), {
+      at: '2025-02-02T00:00:00.000Z',
+    })
     .add('KpiRecorded', { kpiId: 'investment', value: 400 }, { at: '2025-02-10T00:00:00.000Z' })
     .add('ReviewCompleted', reviewed({ nps: 45 }, { trust_index: 5 }, '2025-02-02T00:00:00.000Z'), { at: '2025-03-02T00:00:00.000Z' });
 
@@ -53,7 +55,9 @@ describe('kpi-scorecard read model', () => {
     const partial = replay(kpiScorecardProjection, history().events.slice(0, 4)).doc<KpiScorecardDoc>('p-1');
     expect(scorecardOf('p-1', partial ?? { kpis: {}, health: {} }).roi).toBeNull();
     // Why, naming what to record (a KPI named "revenue" is not a gain KPI).
-    expect(scorecardOf('p-1', { kpis: {}, health: {} }).roiMissing).toBe('no gain recorded: record revenue-generated or incremental-sales; no cost recorded: record investment or cost');
+    expect(scorecardOf('p-1', { kpis: {}, health: {} }).roiMissing).toBe(
+      'no gain recorded: record revenue-generated or incremental-sales; no cost recorded: record investment or cost',
+    );
 
     const model = replay(kpiScorecardProjection, history().events);
     expect(scorecardOf('p-1', model.doc<KpiScorecardDoc>('p-1') ?? { kpis: {}, health: {} }).roi).toEqual({ gain: 1200, cost: 400, roi: 2 });
@@ -95,7 +99,12 @@ describe('kpi-scorecard read model', () => {
 
   test('applying every event twice equals applying it once', () => {
     const events = [...history().events, ...story('p-2').add('PartnershipRegistered').add('KpiRecorded', { kpiId: 'cost', value: 3 }).events];
-    expect(replay(kpiScorecardProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(kpiScorecardProjection, events).snapshot());
+    expect(
+      replay(
+        kpiScorecardProjection,
+        events.flatMap((e) => [e, e]),
+      ).snapshot(),
+    ).toEqual(replay(kpiScorecardProjection, events).snapshot());
     expect(replay(kpiScorecardProjection, events, 3).snapshot()).toEqual(replay(kpiScorecardProjection, events).snapshot());
   });
 });

@@ -12,9 +12,7 @@ const at = (done: number, phase: RebuildProgress['phase'] = 'replaying'): Rebuil
 
 describe('rebuild progress', () => {
   test('shows percentage, counts, events/s, remaining lag and ETA', () => {
-    expect(formatProgress(at(250_000), true)).toBe(
-      '[########----------------------]  25.0% 250,000/1,000,000 events  50,000 ev/s  lag 750,000 eta 15s  5s',
-    );
+    expect(formatProgress(at(250_000), true)).toBe('[########----------------------]  25.0% 250,000/1,000,000 events  50,000 ev/s  lag 750,000 eta 15s  5s');
   });
 
   test('without a terminal, prints plain lines at an interval and at every phase change', () => {

@@ -86,7 +86,11 @@ describe('read-model folds, given ids named after Object.prototype properties', 
 
   test.each(PROTOTYPE_NAMES)('work-board: task %s leaves the board when it completes', (id) => {
     const opened = story('p-1').add('PartnershipRegistered').add('TaskOpened', task(id, '2025-01-10T00:00:00.000Z'));
-    expect(replay(workBoardProjection, opened.events).zset('tasks:by-due').map(([m]) => m)).toEqual([`p-1/${id}`]);
+    expect(
+      replay(workBoardProjection, opened.events)
+        .zset('tasks:by-due')
+        .map(([m]) => m),
+    ).toEqual([`p-1/${id}`]);
 
     // Event by event, so the completion is synced against a doc that held the task.
     const model = replay(workBoardProjection, opened.add('TaskCompleted', { taskId: id }).events, 1);

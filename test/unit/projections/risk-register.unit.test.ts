@@ -6,8 +6,15 @@ const p1 = () =>
   story('p-1')
     .add('PartnershipRegistered')
     .add('RiskAdded', { risk: risk('r-1', 2, 3) })
-    .add('FindingRecorded', { findingId: 'f-1', title: 'Key person', risk: risk('r-2', 4, 5, { category: 'strategic', source: { kind: 'finding', findingId: 'f-1' } }) });
-const p2 = () => story('p-2').add('PartnershipRegistered').add('RiskAdded', { risk: risk('r-1', 3, 3, { category: 'regulatory', owner: 'pat.pmo' }) });
+    .add('FindingRecorded', {
+      findingId: 'f-1',
+      title: 'Key person',
+      risk: risk('r-2', 4, 5, { category: 'strategic', source: { kind: 'finding', findingId: 'f-1' } }),
+    });
+const p2 = () =>
+  story('p-2')
+    .add('PartnershipRegistered')
+    .add('RiskAdded', { risk: risk('r-1', 3, 3, { category: 'regulatory', owner: 'pat.pmo' }) });
 
 const members = (pairs: Array<[string, number]>) => pairs.map(([m, s]) => `${m}=${s}`);
 
@@ -15,17 +22,31 @@ describe('risk-register read model', () => {
   test('given risks added by hand and from findings, then every risk is in the register with severity = likelihood × impact', () => {
     const model = replay(riskRegisterProjection, [...p1().events, ...p2().events]);
 
-    expect(model.doc<RiskRegisterDoc>('p-1')?.risks['r-2']).toMatchObject({ severity: 20, status: 'open', owner: 'olga.owner', category: 'strategic', source: { kind: 'finding' } });
+    expect(model.doc<RiskRegisterDoc>('p-1')?.risks['r-2']).toMatchObject({
+      severity: 20,
+      status: 'open',
+      owner: 'olga.owner',
+      category: 'strategic',
+      source: { kind: 'finding' },
+    });
     expect(members(model.zset('risks:by-severity'))).toEqual(['p-1/r-1=6', 'p-2/r-1=9', 'p-1/r-2=20']);
     expect(members(model.zset('risks:status:open'))).toEqual(['p-1/r-1=6', 'p-2/r-1=9', 'p-1/r-2=20']);
     const rows = new Map((model.snapshot().index as Record<string, unknown>).risks as Array<[string, string]>);
-    expect(JSON.parse(rows.get('p-2/r-1') ?? 'null')).toMatchObject({ partnershipId: 'p-2', riskId: 'r-1', severity: 9, owner: 'pat.pmo', category: 'regulatory' });
+    expect(JSON.parse(rows.get('p-2/r-1') ?? 'null')).toMatchObject({
+      partnershipId: 'p-2',
+      riskId: 'r-1',
+      severity: 9,
+      owner: 'pat.pmo',
+      category: 'regulatory',
+    });
   });
 
   test('when a risk is re-rated, reassigned and moves to mitigating, then its severity, owner and status set follow', () => {
-    const events = p1()
-      .add('RiskUpdated', { riskId: 'r-1', changes: { likelihood: 5, owner: 'pat.pmo', status: 'mitigating', mitigation: ['weekly sync'] } }, { at: '2025-02-01T00:00:00.000Z' })
-      .events;
+    const events = p1().add(
+      'RiskUpdated',
+      { riskId: 'r-1', changes: { likelihood: 5, owner: 'pat.pmo', status: 'mitigating', mitigation: ['weekly sync'] } },
+      { at: '2025-02-01T00:00:00.000Z' },
+    ).events;
     const model = replay(riskRegisterProjection, events);
 
     expect(model.doc<RiskRegisterDoc>('p-1')?.risks['r-1']).toMatchObject({
@@ -48,7 +69,9 @@ describe('risk-register read model', () => {
   });
 
   test('closed risks stay in the register, under closed, and the register survives the exit', () => {
-    const events = p1().add('RiskUpdated', { riskId: 'r-2', changes: { status: 'closed' } }).add('PartnershipExited', { reason: 'wound down' }).events;
+    const events = p1()
+      .add('RiskUpdated', { riskId: 'r-2', changes: { status: 'closed' } })
+      .add('PartnershipExited', { reason: 'wound down' }).events;
     const model = replay(riskRegisterProjection, events);
     expect(members(model.zset('risks:status:closed'))).toEqual(['p-1/r-2=20']);
     expect(members(model.zset('risks:by-severity'))).toEqual(['p-1/r-1=6', 'p-1/r-2=20']);
@@ -61,7 +84,12 @@ describe('risk-register read model', () => {
         .add('RiskUpdated', { riskId: 'r-2', changes: { status: 'closed' } }).events,
       ...p2().events,
     ];
-    expect(replay(riskRegisterProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(riskRegisterProjection, events).snapshot());
+    expect(
+      replay(
+        riskRegisterProjection,
+        events.flatMap((e) => [e, e]),
+      ).snapshot(),
+    ).toEqual(replay(riskRegisterProjection, events).snapshot());
     expect(replay(riskRegisterProjection, events, 2).snapshot()).toEqual(replay(riskRegisterProjection, events).snapshot());
   });
 });

@@ -40,16 +40,32 @@ describe('summary read model', () => {
     for (const e of history()) s.events.push(e);
     s.add('TaskCompleted', { taskId: 'b' })
       .add('TaskOpened', task('r1', '2025-02-01T00:00:00.000Z', { kind: 'review' }))
-      .add('ReviewCompleted', { taskId: 'r1', cadence: 'monthly', periodStart: '2025-01-01T00:00:00.000Z', kpiValues: {}, healthRatings: { trust_index: 4, conflict_resolution: 3 } })
+      .add('ReviewCompleted', {
+        taskId: 'r1',
+        cadence: 'monthly',
+        periodStart: '2025-01-01T00:00:00.000Z',
+        kpiValues: {},
+        healthRatings: { trust_index: 4, conflict_resolution: 3 },
+      })
       .add('TaskOpened', task('r2', '2025-03-01T00:00:00.000Z', { kind: 'review' }))
       .add('ReviewCompleted', { taskId: 'r2', cadence: 'monthly', periodStart: '2025-02-01T00:00:00.000Z', kpiValues: {}, healthRatings: { trust_index: 5 } });
 
-    expect(replay(summaryProjection, s.events).doc<SummaryDoc>('p-1')).toMatchObject({ openTasks: 1, openEscalations: 0, healthScore: 4, nextDeadline: '2025-01-10T00:00:00.000Z' });
+    expect(replay(summaryProjection, s.events).doc<SummaryDoc>('p-1')).toMatchObject({
+      openTasks: 1,
+      openEscalations: 0,
+      healthScore: 4,
+      nextDeadline: '2025-01-10T00:00:00.000Z',
+    });
   });
 
   test('applying every event twice equals applying it once', () => {
     const events = history();
-    expect(replay(summaryProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(summaryProjection, events).snapshot());
+    expect(
+      replay(
+        summaryProjection,
+        events.flatMap((e) => [e, e]),
+      ).snapshot(),
+    ).toEqual(replay(summaryProjection, events).snapshot());
     expect(replay(summaryProjection, [...events, ...events], 3).snapshot()).toEqual(replay(summaryProjection, events).snapshot());
   });
 

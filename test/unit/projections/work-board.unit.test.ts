@@ -46,7 +46,8 @@ describe('work-board read model', () => {
 
   test('escalations are counted by level and addressee, one per task as the lifecycle counts them; reminders are not escalations', () => {
     const fired2 = base().add('EscalationStepFired', fired('a', 'L2', { role: 'executive_sponsor', id: 'sam.sponsor' }, '2025-01-11T00:00:00.000Z'));
-    const counts = (events: typeof fired2.events) => Object.fromEntries((replay(workBoardProjection, events).snapshot().index as Record<string, Array<[string, string]>>)['escalations:counts'] ?? []);
+    const counts = (events: typeof fired2.events) =>
+      Object.fromEntries((replay(workBoardProjection, events).snapshot().index as Record<string, Array<[string, string]>>)['escalations:counts'] ?? []);
 
     expect(counts(fired2.events)).toEqual({ 'level:L1': '1', 'level:L2': '1', 'addressee:pat.pmo': '1', 'addressee:sam.sponsor': '1' });
     // Acknowledged is still open (flagged) until the task closes; a closed task takes its escalation with it.
@@ -66,7 +67,12 @@ describe('work-board read model', () => {
     const events = base()
       .add('TaskAssigned', { taskId: 'a', owner: 'pat.pmo', previousOwner: 'olga.owner' })
       .add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' }).events;
-    expect(replay(workBoardProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(workBoardProjection, events).snapshot());
+    expect(
+      replay(
+        workBoardProjection,
+        events.flatMap((e) => [e, e]),
+      ).snapshot(),
+    ).toEqual(replay(workBoardProjection, events).snapshot());
   });
 });
 
@@ -91,9 +97,7 @@ describe('inbox read model', () => {
   });
 
   test('when the escalation is acknowledged and the reminded task completes, then both inboxes are empty', () => {
-    const events = base()
-      .add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' })
-      .add('TaskCompleted', { taskId: 'a' }).events;
+    const events = base().add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' }).add('TaskCompleted', { taskId: 'a' }).events;
     const model = replay(inboxProjection, events);
 
     expect(model.zset('inbox:olga.owner')).toEqual([]);
@@ -102,6 +106,11 @@ describe('inbox read model', () => {
 
   test('applying every event twice equals applying it once', () => {
     const events = base().add('EscalationAcknowledged', { escalationId: 'b:0:L1', taskId: 'b', step: 'L1' }).events;
-    expect(replay(inboxProjection, events.flatMap((e) => [e, e])).snapshot()).toEqual(replay(inboxProjection, events).snapshot());
+    expect(
+      replay(
+        inboxProjection,
+        events.flatMap((e) => [e, e]),
+      ).snapshot(),
+    ).toEqual(replay(inboxProjection, events).snapshot());
   });
 });

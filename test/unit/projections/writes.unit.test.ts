@@ -66,7 +66,10 @@ const hashOps = fc.array(
   { maxLength: 12 },
 );
 const listOps = fc.array(
-  fc.oneof(fc.record({ op: fc.constant('rpush' as const), key: fc.constant('k'), value: fc.string({ maxLength: 3 }) }), fc.constant({ op: 'del' as const, key: 'k' })),
+  fc.oneof(
+    fc.record({ op: fc.constant('rpush' as const), key: fc.constant('k'), value: fc.string({ maxLength: 3 }) }),
+    fc.constant({ op: 'del' as const, key: 'k' }),
+  ),
   { maxLength: 1200 },
 );
 

@@ -18,7 +18,11 @@ describe('cached readiness', () => {
   test('says up or down per check; the error text goes to the log, not the answer', async () => {
     const lines: string[] = [];
     const ready = cachedReadiness(
-      { temporal: async () => ({ ok: true }), kafka: async () => ({ ok: false, detail: 'connect ECONNREFUSED 10.0.0.7:9092' }), redis: async () => Promise.reject(new Error('boom at redis://u:secret@h')) },
+      {
+        temporal: async () => ({ ok: true }),
+        kafka: async () => ({ ok: false, detail: 'connect ECONNREFUSED 10.0.0.7:9092' }),
+        redis: async () => Promise.reject(new Error('boom at redis://u:secret@h')),
+      },
       { log: (l) => lines.push(l) },
     );
     const r = await ready();

@@ -40,7 +40,10 @@ export function lifecycleEvent(input: {
   });
   if (input.poison !== true) {
     const decoded = decode(Buffer.from(JSON.stringify(event)));
-    if (!decoded.ok) throw new Error(`fixture ${type} v${version} #${input.sequence} of ${input.subject} is not a valid lifecycle event (${decoded.reason}): ${decoded.detail}`);
+    if (!decoded.ok)
+      throw new Error(
+        `fixture ${type} v${version} #${input.sequence} of ${input.subject} is not a valid lifecycle event (${decoded.reason}): ${decoded.detail}`,
+      );
   }
   return event;
 }
