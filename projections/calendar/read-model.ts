@@ -5,7 +5,7 @@ import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
-import { scored, syncEntries } from '../summary/read-model';
+import { scored, syncEntries } from '../runner/entries';
 import { entryOf, hasEntry } from '../../domain/records';
 
 /** Name of the calendar read model. */
@@ -142,7 +142,6 @@ function entriesAfter(doc: CalendarDoc, event: Event, at: string): Record<string
 export const calendarProjection: Projection<CalendarDoc> = {
   name: CALENDAR,
   events: LIFECYCLE_EVENTS,
-  // 2: the next expected review of each cadence (November 2026).
   version: 2,
   fold(doc, ce) {
     const event = lifecycleEventOf(ce);

@@ -6,7 +6,7 @@ import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
-import { scored } from '../summary/read-model';
+import { scored } from '../runner/entries';
 
 /** Name of the cycle-times read model. */
 export const CYCLE_TIMES = 'cycle-times';

@@ -1,7 +1,8 @@
 import { LIFECYCLE_EVENTS } from '../catalog';
 import type { IndexOp, Projection } from '../runner/projection';
 import { scoredPage, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
-import { foldOpenWork, syncEntries, type OpenStep, type Work } from '../summary/read-model';
+import { foldOpenWork, type OpenStep, type Work } from '../open-work';
+import { syncEntries } from '../runner/entries';
 import { entryOf } from '../../domain/records';
 
 /** Name of the inbox read model. */
@@ -30,7 +31,6 @@ const awaiting = (steps: Readonly<Record<string, OpenStep>>): Record<string, Ope
 export const inboxProjection: Projection<Work> = {
   name: INBOX,
   events: LIFECYCLE_EVENTS,
-  // 2: superseded and acknowledged steps leave the inbox (December 2026).
   version: 2,
   fold: foldOpenWork,
   sync(before, after, subject): IndexOp[] {

@@ -3,7 +3,7 @@ import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import { DEFAULT_PAGE_LIMIT, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
-import { scored } from '../summary/read-model';
+import { scored } from '../runner/entries';
 import { entryOf, withEntry } from '../../domain/records';
 
 /** Name of the KPI scorecard read model. */
@@ -139,7 +139,6 @@ export function scorecardOf(partnershipId: string, doc: KpiScorecardDoc): KpiSco
 export const kpiScorecardProjection: Projection<KpiScorecardDoc> = {
   name: KPI_SCORECARD,
   events: LIFECYCLE_EVENTS,
-  // 2: the set of partnerships with a scorecard (November 2026).
   version: 2,
   fold(doc, ce) {
     const event = lifecycleEventOf(ce);

@@ -3,7 +3,7 @@ import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import { DEFAULT_PAGE_LIMIT, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
-import { syncEntries } from '../summary/read-model';
+import { syncEntries } from '../runner/entries';
 import { entryOf, withEntry } from '../../domain/records';
 
 /** Name of the risk register read model. */

@@ -4,9 +4,7 @@ import { LIFECYCLE_EVENTS, lifecycleEventOf } from '../catalog';
 import { docKey, indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import type { ReadModelReader } from '../runner/reader';
-import { foldWork, nextDeadline, NO_WORK, openEscalations, type Work } from './work';
-
-export { foldOpenWork, foldWork, nextDeadline, openEscalations, syncEntries, scored, NO_WORK, type OpenStep, type OpenTask, type Work } from './work';
+import { foldWork, nextDeadline, NO_WORK, openEscalations, type Work } from '../open-work';
 
 /** Name of the summary read model. */
 export const SUMMARY = 'summary';
@@ -48,7 +46,6 @@ function mean(values: number[]): number | null {
 export const summaryProjection: Projection<SummaryDoc> = {
   name: SUMMARY,
   events: LIFECYCLE_EVENTS,
-  // 2: one open escalation per task, as the lifecycle counts them (December 2026).
   version: 2,
   fold(doc, ce) {
     const event = lifecycleEventOf(ce);

@@ -2,7 +2,8 @@ import { LIFECYCLE_EVENTS } from '../catalog';
 import { indexKey } from '../runner/keys';
 import type { IndexOp, Projection } from '../runner/projection';
 import { scoredPage, type Page, type PageRequest, type ReadModelReader } from '../runner/reader';
-import { foldOpenWork, NO_WORK, openEscalations, syncEntries, type OpenStep, type OpenTask, type Work } from '../summary/read-model';
+import { foldOpenWork, NO_WORK, openEscalations, type OpenStep, type OpenTask, type Work } from '../open-work';
+import { syncEntries } from '../runner/entries';
 import { entryOf, hasEntry } from '../../domain/records';
 
 /** Name of the work-board read model. */
@@ -52,8 +53,6 @@ const escalationsOf = (w: Work | null): Record<string, OpenStep> => Object.fromE
 export const workBoardProjection: Projection<Work> = {
   name: WORK_BOARD,
   events: LIFECYCLE_EVENTS,
-  // 2: tasks per owner and escalation counts (November 2026). 3: a count that comes to 0 is removed, not kept as 0.
-  // 4: one open escalation per task, acknowledged ones flagged, as the lifecycle counts them (December 2026).
   version: 4,
   fold: foldOpenWork,
   sync(before, after, subject): IndexOp[] {
