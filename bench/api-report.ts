@@ -37,7 +37,9 @@ function printLag(lag: LagResult): void {
   out(
     `read-your-write lag — ${lag.rate} commands/s open-loop for ${lag.duration} s (KPI values and risk re-ratings on ${lag.targets} optimization-stage partnerships);`,
   );
-  out("lag = from the command's HTTP response to GET /partnerships/{id}?after=<its last event> answering caught-up (server polls Redis every 15 ms)");
+  out(
+    "lag = from the command's HTTP response to GET /partnerships/{id}?after=<its last event> answering caught-up (server polls Redis with backoff, 5 ms doubling to 250 ms)",
+  );
   out(
     `  commands     sent ${lag.sent} at ${lag.achievedRate.toFixed(1)}/s achieved (max send slip ${fmtMs(lag.maxSlipMs)} ms), accepted ${lag.ok}, errors ${lag.errors}${lag.errors > 0 ? ` ${JSON.stringify(lag.errorStatuses)}` : ''}`,
   );

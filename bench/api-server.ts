@@ -14,5 +14,12 @@ serveChild('api', async () => {
   if (taskQueue === undefined || prefix === undefined) throw new Error('set BENCH_API_TASK_QUEUE and BENCH_API_PREFIX (the bench does)');
   const cfg = loadConfig();
   const readWaitMs = process.env.BENCH_API_READ_WAIT_MS === undefined ? undefined : Number(process.env.BENCH_API_READ_WAIT_MS);
-  return buildHttpService(cfg, { taskQueue, keyPrefix: prefix, policy: defaultPolicy, ...(readWaitMs === undefined ? {} : { readWaitMs }) });
+  // No rate limit: the bench measures what the service can serve, with one token sending far more than a person would.
+  return buildHttpService(cfg, {
+    taskQueue,
+    keyPrefix: prefix,
+    policy: defaultPolicy,
+    rateLimitPerMinute: 0,
+    ...(readWaitMs === undefined ? {} : { readWaitMs }),
+  });
 });
